@@ -1,0 +1,75 @@
+"""Resource limits of a worker, and applying them inside the freshly forked child."""
+
+from __future__ import annotations
+
+import resource
+from dataclasses import asdict, dataclass
+
+from grader.errors import UsageError
+
+
+@dataclass
+class Limits:
+    """What one worker may use. Validated where it is built, so errors name the option."""
+
+    timeout: float = 5.0
+    """Seconds one call of a learner function may take (wall clock)."""
+    load_timeout: float = 60.0
+    """Seconds loading the submission (running its top level) may take."""
+    memory_mb: int = 4096
+    """Memory the learner's code may add on top of what the worker uses after importing torch."""
+    cpu_seconds: int = 900
+    """CPU seconds for the worker's whole life (a backstop behind the wall-clock timeouts)."""
+    file_size_mb: int = 256
+    """Largest file the worker may write."""
+    max_processes: int = 64
+    """Processes the worker's user may run (applied only when workers run as a user of their own)."""
+    output_bytes: int = 64_000
+    """Bytes of the learner's printed output that are kept (the rest is counted, then dropped)."""
+
+    def validate(self, source: str = "options") -> "Limits":
+        for name in ("timeout", "load_timeout", "memory_mb", "cpu_seconds", "file_size_mb"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or value <= 0:
+                raise UsageError(f"{source}: {name} must be a positive number, got {value!r}")
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _vm_size_bytes() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def apply_in_child(limits: dict, *, address_space: bool = True) -> None:
+    """Set rlimits in the worker child (called right after fork, before learner code runs).
+
+    The memory limit is headroom over the current address space: a torch process already maps about
+    3 GB, which is not the learner's doing. With CUDA, the address space is not limited (the driver
+    reserves huge ranges); the trusted side's watchdog enforces memory by resident size instead.
+    """
+    def cap(kind: int, value: int) -> None:
+        soft, hard = resource.getrlimit(kind)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        try:
+            resource.setrlimit(kind, (value, value))
+        except (ValueError, OSError):
+            pass
+
+    if address_space:
+        cap(resource.RLIMIT_AS, _vm_size_bytes() + int(limits["memory_mb"]) * 1024 * 1024)
+    cap(resource.RLIMIT_CPU, int(limits["cpu_seconds"]))
+    cap(resource.RLIMIT_FSIZE, int(limits["file_size_mb"]) * 1024 * 1024)
+    cap(resource.RLIMIT_CORE, 0)
+    if limits.get("own_user"):
+        # Counted per user: only meaningful when the worker runs as a user of its own.
+        cap(resource.RLIMIT_NPROC, int(limits["max_processes"]))
