@@ -71,8 +71,13 @@ class Zygote:
             stderr=subprocess.DEVNULL, cwd=self.home, env=self.env, start_new_session=True,
         )
         child.close()
-        ready = self._read_until("ready", start_timeout)
-        self.preloaded = ready.get("preloaded", [])
+        self._start_timeout = start_timeout
+        self.preloaded: list[str] | None = None
+
+    def ready(self) -> None:
+        """Wait until the zygote has imported torch (started in the background by __init__)."""
+        if self.preloaded is None:
+            self.preloaded = self._read_until("ready", self._start_timeout).get("preloaded", [])
 
     def _read_until(self, op: str, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
@@ -89,6 +94,7 @@ class Zygote:
 
     def preload(self, modules: list[str]) -> list[str]:
         """Import more modules in the zygote, so each forked worker gets them for free."""
+        self.ready()
         with self._lock:
             self._send({"op": "preload", "modules": modules}, [])
             return self._read_until("preloaded", 300).get("modules", [])
@@ -110,6 +116,7 @@ class Zygote:
         request = {"op": "spawn", "workdir": workdir, "limits": limits.to_dict(), "cuda": cuda,
                    "env": {**self.env, "HOME": workdir, "TMPDIR": workdir, **(env or {})},
                    "confine": confine or {}}
+        self.ready()
         with self._lock:
             try:
                 self._send(request, [chan_child.fileno(), out_w])

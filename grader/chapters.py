@@ -1,0 +1,87 @@
+"""The chapters the grader knows: their exercises, suite folder, and default submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import UnknownChapterError
+
+SUITES = Path(__file__).resolve().parent / "suites"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: the function a learner writes."""
+
+    name: str
+    """The function's name (also what `--only` takes)."""
+    title: str
+    """A few words for people."""
+    slow: bool = False
+    """Trains a model: minutes, not seconds."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter's grading material."""
+
+    name: str
+    title: str
+    exercises: tuple[Exercise, ...]
+    default_submission: str
+    """Where `grader check CHAPTER` looks when no submission is given."""
+    questionnaire_sheet: str | None = None
+    """File name of the questionnaire answer sheet beside a `.py` submission."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Short names accepted by `--only`/`--skip` (`bear` for `train_bear_classifier`)."""
+
+    @property
+    def suite(self) -> Path:
+        return SUITES / self.name
+
+    def exercise_names(self) -> list[str]:
+        return [e.name for e in self.exercises]
+
+    def resolve(self, names, *, option: str) -> set[str]:
+        """Exercise names from `--only`/`--skip` values; an unknown one is a usage error."""
+        known = set(self.exercise_names())
+        out = set()
+        for raw in names:
+            for name in filter(None, (n.strip() for n in raw.split(","))):
+                name = self.aliases.get(name, name)
+                if name not in known:
+                    raise UnknownChapterError(
+                        f"{option}: no exercise named {name!r} in {self.name}",
+                        hint="Known: " + ", ".join(self.exercise_names()) + " (see `grader list`).")
+                out.add(name)
+        return out
+
+
+CH6 = Chapter(
+    name="ch6",
+    title="Other computer vision problems (multi-label classification, regression)",
+    exercises=(
+        Exercise("binary_cross_entropy", "Binary cross-entropy on logits"),
+        Exercise("sigmoid_range", "sigmoid_range (y_range)"),
+        Exercise("accuracy_multi", "Multi-label accuracy"),
+        Exercise("splitter", "Split PASCAL rows on is_valid"),
+        Exercise("is_valid_person", "BIWI validation person"),
+        Exercise("img2pose", "BIWI image to pose file"),
+        Exercise("get_ctr", "BIWI head centre"),
+        Exercise("train_bear_classifier", "Multi-label bear classifier", slow=True),
+    ),
+    default_submission="exercises/ch6.py",
+    questionnaire_sheet="ch6_questionnaire.md",
+    aliases={"bear": "train_bear_classifier", "bce": "binary_cross_entropy"},
+)
+
+CHAPTERS = {CH6.name: CH6}
+
+
+def get_chapter(name: str) -> Chapter:
+    try:
+        return CHAPTERS[name]
+    except KeyError:
+        raise UnknownChapterError(f"unknown chapter {name!r}",
+                                  hint="Known chapters: " + ", ".join(CHAPTERS)) from None

@@ -1,0 +1,178 @@
+"""One grading run: validate the submission, load it in a worker, run the suite, collect results."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import grader
+from grader.chapters import Chapter, get_chapter
+from grader.errors import SubmissionError
+from grader.results import ExerciseResult, Fault, RunResult
+from grader.suite.context import GradingContext
+from grader.suite.learner import Learner
+from grader.suite.plugin import GradingPlugin
+from grader.suite.runner import run_suite
+from grader.worker.client import Worker, Zygote
+from grader.worker.limits import Limits
+
+SUFFIXES = (".py", ".ipynb")
+MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
+
+
+def validate_submission(path: Path) -> Path:
+    """The submission's path if it can be graded; otherwise a SubmissionError saying why."""
+    if not path.exists():
+        raise SubmissionError(f"{path}: no such file",
+                              hint="Give the path of your exercises file, e.g. `grader check ch6 "
+                                   "exercises/ch6.py`.")
+    if path.is_dir():
+        raise SubmissionError(f"{path} is a folder, not a file",
+                              hint="Give the .py or .ipynb file inside it.")
+    if path.suffix not in SUFFIXES:
+        raise SubmissionError(f"{path}: a {path.suffix or 'suffix-less'} file cannot be graded",
+                              hint="Submit a Python file (.py) or a notebook (.ipynb).")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise SubmissionError(f"{path} cannot be read: {exc.strerror}") from None
+    if size > MAX_SUBMISSION_BYTES:
+        raise SubmissionError(f"{path} is {size / 1e6:.0f} MB, more than the "
+                              f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a submission may be")
+    if b"\0" in head:
+        raise SubmissionError(f"{path} is not a text file", hint="Submit the source file itself.")
+    return path
+
+
+def imported_packages(source: str) -> list[str]:
+    """Top-level imports of a submission, to preload in the zygote (allow-listed there)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module)
+    return names
+
+
+def device_label() -> tuple[str, bool]:
+    import torch
+
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0), True
+    return "CPU", False
+
+
+def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = None,
+          skip: set[str] | None = None, limits: Limits | None = None, timing: bool = True,
+          answers: Path | None = None, learner_name: str | None = None, zygote: Zygote | None = None,
+          progress: Callable[[str], None] | None = None) -> RunResult:
+    """Grade one submission and return its result (never raises for faults of the learner's code)."""
+    submission = validate_submission(Path(submission))
+    ch = get_chapter(chapter)
+    limits = (limits or Limits()).validate()
+    started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
+    own_zygote = zygote is None
+    if own_zygote and submission.suffix == ".py":
+        zygote = Zygote()  # imports torch in the background while this process does the same
+    device, cuda = device_label()
+    workroot = Path(tempfile.mkdtemp(prefix="grader-run-"))
+    workdir = workroot / "work"
+    workdir.mkdir()
+    worker = None
+    try:
+        say = progress or (lambda message: None)
+        if submission.suffix == ".ipynb":
+            from grader.notebook import load_notebook_worker  # issue 3: notebooks
+
+            worker, notebook = load_notebook_worker(submission, workdir=workdir, limits=limits,
+                                                    zygote=zygote, progress=say)
+        else:
+            copy = workdir / submission.name
+            shutil.copyfile(submission, copy)
+            wanted = [m for m in imported_packages(copy.read_text(errors="replace"))
+                      if m.split(".")[0] in ("fastai", "pandas", "torchvision", "PIL", "matplotlib")]
+            if wanted:
+                zygote.preload(wanted)
+            worker = Worker(zygote, submission=copy, workdir=workdir, limits=limits, cuda=cuda)
+            say(f"loading {submission.name}")
+            worker.start()
+            notebook = None
+        context = GradingContext(Learner(worker), workdir,
+                                 options={"timing": timing, "device": "cuda" if cuda else "cpu",
+                                          "limits": limits})
+        plugin = GradingPlugin(context, only=only, skip=skip)
+        say("running the tests")
+        run_suite(ch.suite, plugin)
+        result = RunResult(
+            submission=str(submission), learner=learner_name or submission.stem, chapter=ch.name,
+            grader_version=grader.__version__, started=started, device=device,
+            exercises=_exercises(ch, plugin, context.learner, only, skip),
+            load_error=worker.load_fault if worker.names is None else None,
+            notebook=notebook, options={"timeout": limits.timeout, "memory_mb": limits.memory_mb,
+                                        "timing": timing, "only": sorted(only or []),
+                                        "skip": sorted(skip or [])},
+        )
+        result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
+        result.output = worker.output.text() if getattr(worker, "output", None) else ""
+        result.duration = time.perf_counter() - t0
+        return result
+    finally:
+        if worker is not None:
+            worker.close()
+        if own_zygote and zygote is not None:
+            zygote.close()
+        shutil.rmtree(workroot, ignore_errors=True)
+
+
+def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip) -> list[ExerciseResult]:
+    out = []
+    loaded = learner.worker.names is not None
+    for exercise in ch.exercises:
+        if (only and exercise.name not in only) or (skip and exercise.name in skip):
+            continue
+        tests = [t for t in plugin.results.values() if t.exercise == exercise.name]
+        if not tests:
+            continue
+        entry = ExerciseResult(name=exercise.name, title=exercise.title, tests=tests)
+        entry.defined = loaded and exercise.name in (learner.worker.names or [])
+        if entry.defined:
+            info = learner.info(exercise.name)
+            if info.get("callable") and info.get("own_code") is False:
+                entry.notes.append(f"`{exercise.name}` is not your own code: it comes from "
+                                   f"`{info.get('module') or 'a library'}`. It is graded, but it is the "
+                                   "library's work, not yours.")
+        out.append(entry)
+    return out
+
+
+def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook, result: RunResult):
+    """Grade the questionnaire when there are answers: a sheet beside the file, or the notebook's cells."""
+    try:
+        from grader.questionnaire import attach_code_check, grade_questionnaire, read_answer_sheet
+    except ImportError:
+        return None
+    sheet = answers or (submission.parent / ch.questionnaire_sheet if ch.questionnaire_sheet else None)
+    if notebook and notebook.get("answers") is not None and answers is None:
+        graded = grade_questionnaire(notebook["answers"], chapter=ch.name)
+    elif sheet is not None and sheet.is_file():
+        graded = grade_questionnaire(read_answer_sheet(sheet), chapter=ch.name)
+    else:
+        return None
+    code = next((e for e in result.exercises if e.name == "sigmoid_range"), None)
+    if code is not None:
+        attach_code_check(graded, question=15, passed=code.passed,
+                          message="your sigmoid_range passes its tests" if code.passed else
+                          (code.first_hint or "your sigmoid_range does not pass its tests yet"))
+    return graded.to_dict()

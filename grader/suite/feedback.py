@@ -1,0 +1,42 @@
+"""Structured test failures: what went wrong, and the misconception it shows, for a person to read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from grader.results import Fault
+
+
+class Feedback(AssertionError):
+    """A failed check with a message for the learner (and optionally a misconception hint).
+
+    Raised by suites instead of a bare `assert`, so the report says what to fix, not an assert diff.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None, misconception: str | None = None,
+                 expected: str | None = None, got: str | None = None, fault: Fault | None = None,
+                 details: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.misconception = misconception
+        self.expected = expected
+        self.got = got
+        self.fault = fault
+        self.details = details or {}
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A wrong answer learners really write, as a function computed in the trusted process."""
+
+    id: str
+    """Short identifier (`softmax`, `sum_not_mean`), used in class statistics."""
+    hint: str
+    """What the learner sees: names the mistake and what to do instead."""
+    compute: Callable[..., Any] | None = None
+    """The wrong implementation, called with the test's inputs; None for misconceptions detected by
+    other means (a fault message, a type)."""
+    fault_pattern: str | None = None
+    """A regular expression over a fault's message that also reveals this misconception."""

@@ -1,0 +1,81 @@
+"""The suite's handle on the learner's code: every call goes to the worker, results come back as data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from grader.results import Fault
+from grader.suite.feedback import Feedback, Misconception
+from grader.worker.client import CallOutcome, Worker
+
+FAULT_WORDS = {
+    "timeout": "took too long",
+    "memory": "ran out of memory",
+    "exit": "ended the worker process",
+    "crash": "crashed the worker",
+}
+
+
+class Learner:
+    """Calls into the learner's loaded submission. Raises `Feedback` for anything the learner should fix."""
+
+    def __init__(self, worker: Worker):
+        self.worker = worker
+        self._info: dict[str, dict] = {}
+
+    @property
+    def load_fault(self) -> Fault | None:
+        return self.worker.load_fault
+
+    def info(self, name: str) -> dict:
+        if name not in self._info:
+            self._info[name] = self.worker.info(name)
+        return self._info[name]
+
+    def require(self, name: str) -> dict:
+        """Fail the test with a clear message unless the submission defines function `name`."""
+        fault = self.worker.load_fault
+        if fault is not None and not self.worker.alive:
+            where = f" (line {fault.line})" if fault.line else ""
+            raise Feedback(f"your file could not be loaded{where}: {fault.kind}: {fault.message}",
+                           hint="Fix this error first: no exercise can be graded until the file runs.",
+                           fault=fault)
+        info = self.info(name)
+        if not info.get("defined"):
+            raise Feedback(f"`{name}` is not defined", hint=f"Define a function named `{name}` in your "
+                           "submission (check the spelling and that it is at the top level).",
+                           misconception="not_defined")
+        if not info.get("callable"):
+            raise Feedback(f"`{name}` is a {info.get('type')}, not a function",
+                           hint=f"`{name}` must be a function (def {name}(...): ...).")
+        return info
+
+    def outcome(self, name: str, *args, **options) -> CallOutcome:
+        self.require(name)
+        return self.worker.call(name, *args, **options)
+
+    def call(self, name: str, *args, misconceptions: Iterable[Misconception] = (),
+             **options) -> Any:
+        """Call `name` and return its value; a raise, hang or crash becomes `Feedback`."""
+        result = self.outcome(name, *args, **options)
+        if result.fault is not None:
+            raise fault_feedback(name, result.fault, misconceptions)
+        return result.value
+
+
+def fault_feedback(name: str, fault: Fault, misconceptions: Iterable[Misconception] = ()) -> Feedback:
+    """Feedback for a call that raised or died, with a misconception hint when the message shows one."""
+    if fault.kind == "NotImplementedError":
+        return Feedback(f"`{name}` is still the stub: it raises NotImplementedError",
+                        hint="Replace the `raise NotImplementedError` with your implementation.",
+                        misconception="not_implemented", fault=fault)
+    if fault.kind in FAULT_WORDS:
+        message = f"`{name}` {FAULT_WORDS[fault.kind]}: {fault.message}"
+    else:
+        where = f" (line {fault.line})" if fault.line else ""
+        message = f"`{name}` raised {fault.kind}{where}: {fault.message}"
+    for m in misconceptions:
+        if m.fault_pattern and re.search(m.fault_pattern, f"{fault.kind}: {fault.message}", re.I):
+            return Feedback(message, hint=m.hint, misconception=m.id, fault=fault)
+    return Feedback(message, fault=fault)

@@ -1,0 +1,120 @@
+"""The pytest plugin object that runs a grading suite and collects one `TestResult` per test.
+
+Passed to `pytest.main(plugins=[...])` (pytest-html style): outcomes come from hooks, never from
+parsing terminal output. Every collected test is expected; one that never reports scores 0 as `missing`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from grader.results import TestResult
+from grader.suite.context import GradingContext, NotApplicable
+from grader.suite.feedback import Feedback
+
+MARKERS = (
+    "exercise(name): the exercise (learner function) a test grades",
+    "points(n): what the test is worth (default 1)",
+    "hidden: inputs and expected values are never shown",
+    "stretch: a stretch goal, scored separately from the exercise's core points",
+    "timed: compares the learner's speed against the reference",
+)
+
+
+class GradingPlugin:
+    """Fixtures `learner` and `grading`, test selection, and result collection."""
+
+    def __init__(self, context: GradingContext, *, only: set[str] | None = None,
+                 skip: set[str] | None = None):
+        self.context = context
+        self.only = only
+        self.skip = skip or set()
+        self.results: dict[str, TestResult] = {}
+        self._started: dict[str, float] = {}
+
+    @pytest.fixture(scope="session")
+    def learner(self):
+        return self.context.learner
+
+    @pytest.fixture(scope="session")
+    def grading(self):
+        return self.context
+
+    def pytest_configure(self, config) -> None:
+        for line in MARKERS:
+            config.addinivalue_line("markers", line)
+
+    def pytest_collection_modifyitems(self, session, config, items) -> None:
+        keep, dropped = [], []
+        for item in items:
+            exercise = _marker_arg(item, "exercise", "?")
+            selected = (self.only is None or exercise in self.only) and exercise not in self.skip
+            (keep if selected else dropped).append(item)
+        items[:] = keep
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+        for item in keep:
+            self.results[item.nodeid] = TestResult(
+                nodeid=item.nodeid, name=_describe(item), exercise=_marker_arg(item, "exercise", "?"),
+                outcome="missing", points=0.0, max_points=float(_marker_arg(item, "points", 1)),
+                message="this test did not run", hidden=item.get_closest_marker("hidden") is not None,
+                stretch=item.get_closest_marker("stretch") is not None)
+
+    def pytest_runtest_setup(self, item) -> None:
+        self._started[item.nodeid] = time.perf_counter()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        result = self.results.get(item.nodeid)
+        if result is None or (report.when == "teardown" and report.passed):
+            return
+        if report.when != "call" and report.passed:
+            return
+        result.duration = time.perf_counter() - self._started.get(item.nodeid, time.perf_counter())
+        exc = call.excinfo.value if call.excinfo is not None else None
+        if report.passed:
+            result.outcome, result.points, result.message = "passed", result.max_points, ""
+            details = getattr(item, "grader_details", None)
+            if details:
+                result.details.update(details)
+            timing = getattr(item, "grader_timing", None)
+            if timing:
+                result.timing = timing
+        elif isinstance(exc, NotApplicable):
+            result.outcome, result.points, result.max_points = "skipped", 0.0, 0.0
+            result.message = str(exc.msg if hasattr(exc, "msg") else exc)
+        elif report.skipped:
+            result.outcome, result.points, result.message = "skipped", 0.0, "skipped: scores 0"
+        elif isinstance(exc, Feedback):
+            result.outcome, result.points = "failed", 0.0
+            result.message, result.hint, result.misconception = exc.message, exc.hint, exc.misconception
+            result.expected, result.got, result.fault = exc.expected, exc.got, exc.fault
+            result.details.update(exc.details)
+            timing = getattr(item, "grader_timing", None)
+            if timing:
+                result.timing = timing
+            if result.hidden:
+                result.expected = result.got = None
+        elif isinstance(exc, AssertionError):
+            result.outcome, result.points = "failed", 0.0
+            result.message = str(exc).split("\nassert ")[0][:500] or "a check failed"
+        else:
+            result.outcome, result.points = "error", 0.0
+            kind = type(exc).__name__ if exc is not None else "error"
+            result.message = f"the grader could not check this test ({kind}: {str(exc)[:300]})"
+
+
+def _marker_arg(item, name: str, default):
+    marker = item.get_closest_marker(name)
+    return marker.args[0] if marker is not None and marker.args else default
+
+
+def _describe(item) -> str:
+    doc = (getattr(item.function, "__doc__", None) or "").strip().splitlines()
+    text = doc[0].strip() if doc else item.name.replace("_", " ")
+    callspec = getattr(item, "callspec", None)
+    return f"{text} [{callspec.id}]" if callspec is not None else text

@@ -1,0 +1,50 @@
+"""Run a grading suite with pytest in this (trusted) process, isolated from the caller's pytest setup."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from grader.errors import GraderError
+from grader.suite.plugin import GradingPlugin
+
+_ENV_CLEARED = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
+
+
+@contextlib.contextmanager
+def _clean_pytest_env():
+    saved = {k: os.environ.get(k) for k in (*_ENV_CLEARED, "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    for key in _ENV_CLEARED:
+        os.environ.pop(key, None)
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_suite(suite: Path, plugin: GradingPlugin) -> None:
+    """Run every test file of `suite` with `plugin` collecting results.
+
+    The suite's own folder is the root and config: an ini file, conftest.py or plugin near the
+    submission or the current directory has no say. pytest's own output is discarded.
+    """
+    args = [str(suite), "-q", "--capture=no", "-p", "no:cacheprovider", "-p", "no:stepwise",
+            f"--rootdir={suite}", f"--confcutdir={suite}", "-c", str(suite / "suite.ini"),
+            "-W", "ignore::DeprecationWarning", "-W", "ignore::FutureWarning"]
+    sink = io.StringIO()
+    with _clean_pytest_env(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = pytest.main(args, plugins=[plugin])
+    if not plugin.results and code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,
+                                           pytest.ExitCode.NO_TESTS_COLLECTED):
+        tail = sink.getvalue().strip().splitlines()[-5:]
+        raise GraderError("the grading suite itself failed to run (a bug in the grader, not in your "
+                          "code)", hint="\n".join(tail))
