@@ -1,0 +1,1 @@
+"""One module per `grader` verb; `grader.cli` discovers them."""

@@ -1,0 +1,98 @@
+"""Grade one submission (a .py file or a notebook) and write its feedback report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from grader.chapters import get_chapter
+from grader.errors import EXIT_FAILED, EXIT_OK, EXIT_UNGRADABLE, UsageError
+from grader.worker.limits import Limits
+
+NAME = "check"
+HELP = "grade a submission (default: exercises/ch6.py) and write an HTML report"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("chapter", help="chapter to grade, e.g. ch6 (see `grader list`)")
+    parser.add_argument("submission", nargs="?", type=Path,
+                        help="your .py file or .ipynb notebook (default: exercises/<chapter>.py)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="grade only this exercise (repeat, or separate with commas)")
+    parser.add_argument("--skip", action="append", default=[], metavar="NAME",
+                        help="skip this exercise, e.g. --skip bear (the slow classifier training)")
+    parser.add_argument("--answers", type=Path, metavar="PATH",
+                        help="questionnaire answer sheet (default: the one beside the submission)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the results as JSON on stdout instead of the summary")
+    parser.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+                        help="time limit for one call of your function (default %(default)s)")
+    parser.add_argument("--memory", type=int, default=Limits.memory_mb, metavar="MB",
+                        help="memory your code may use on top of torch (default %(default)s)")
+    parser.add_argument("--no-timing", dest="timing", action="store_false",
+                        help="skip the timed tests (they score nothing and say skipped)")
+    report = parser.add_mutually_exclusive_group()
+    report.add_argument("--report", type=Path, metavar="PATH",
+                        help="where to write the HTML report (default: reports/<name>-<chapter>.html)")
+    report.add_argument("--no-report", dest="write_report", action="store_false",
+                        help="do not write an HTML report")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="show every failed test and its hint (-vv: every test)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(chapter=args.chapter, submission=args.submission, only=args.only, skip=args.skip,
+                answers=args.answers, as_json=args.json, timeout=args.timeout, memory_mb=args.memory,
+                timing=args.timing, report=args.report, write_report=args.write_report,
+                verbose=args.verbose)
+
+
+def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), skip: list[str] = (),
+         answers: Path | None = None, as_json: bool = False, timeout: float = Limits.timeout,
+         memory_mb: int = Limits.memory_mb, timing: bool = True, report: Path | None = None,
+         write_report: bool = True, verbose: int = 0) -> int:
+    from grader.console import print_summary
+    from grader.grading import grade
+
+    ch = get_chapter(chapter)
+    submission = submission or Path(ch.default_submission)
+    limits = Limits(timeout=timeout, memory_mb=memory_mb).validate("command line")
+    if answers is not None and not answers.is_file():
+        raise UsageError(f"--answers: {answers}: no such file")
+    only_names = ch.resolve(only, option="--only") or None
+    skip_names = ch.resolve(skip, option="--skip")
+
+    def progress(message: str) -> None:
+        if verbose or sys.stderr.isatty():
+            print(f"… {message}", file=sys.stderr, flush=True)
+
+    result = grade(submission, chapter=ch.name, only=only_names, skip=skip_names, limits=limits,
+                   timing=timing, answers=answers, progress=progress)
+    report_path = None
+    if write_report:
+        report_path = write_html_report(result, report)
+    if as_json:
+        json.dump(result.to_dict(), sys.stdout, indent=2)
+        print()
+    else:
+        print_summary(result, verbose=verbose, report=str(report_path) if report_path else None)
+    if result.status == "ungradable":
+        return EXIT_UNGRADABLE
+    return EXIT_OK if result.status == "passed" else EXIT_FAILED
+
+
+def write_html_report(result, report: Path | None) -> Path | None:
+    """Write the HTML report (None when the report module is not available)."""
+    try:
+        from grader.report import write_report
+    except ImportError:
+        return None
+    path = report or Path("reports") / f"{_slug(result.learner)}-{result.chapter}.html"
+    return write_report(result, path)
+
+
+def _slug(name: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+    return keep.strip("-.") or "submission"

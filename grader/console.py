@@ -1,0 +1,75 @@
+"""The terminal summary of a run: one line per exercise, the total, and where the report is."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from grader.results import RunResult
+
+
+def _marks(stream: TextIO) -> tuple[str, str]:
+    encoding = (getattr(stream, "encoding", None) or "").lower()
+    return ("✔", "✘") if "utf" in encoding else ("ok", "XX")
+
+
+def _fmt(points: float) -> str:
+    return f"{points:g}"
+
+
+def print_summary(result: RunResult, *, verbose: int = 0, report: str | None = None,
+                  stream: TextIO | None = None) -> None:
+    out = stream or sys.stdout
+    good, bad = _marks(out)
+    print(f"fastbook-grader {result.grader_version} · {result.chapter} · {result.submission} · "
+          f"{result.device}", file=out)
+    if result.load_error is not None:
+        fault = result.load_error
+        where = f" (line {fault.line})" if fault.line else ""
+        print(f"\nYour file could not be loaded{where}: {fault.kind}: {fault.message}", file=out)
+        for line in fault.traceback:
+            print(line, file=out)
+        print("Fix this first: no exercise can be graded until the file runs.\n", file=out)
+    width = max((len(e.name) for e in result.exercises), default=10)
+    for exercise in result.exercises:
+        mark = good if exercise.passed else bad
+        score = f"{_fmt(exercise.points)}/{_fmt(exercise.max_points)}"
+        line = f"  {mark} {exercise.name:<{width}} {score:>7}"
+        hint = exercise.first_hint
+        if hint and result.load_error is None:
+            line += f"  {_one_line(hint)}"
+        print(line, file=out)
+        if verbose:
+            for test in exercise.tests:
+                if test.outcome != "passed" or verbose > 1:
+                    tag = "stretch " if test.stretch else ""
+                    print(f"      {tag}{test.outcome}: {test.name}", file=out)
+                    if test.outcome != "passed":
+                        print(f"        {test.message}", file=out)
+                        if test.hint:
+                            print(f"        hint: {test.hint}", file=out)
+                if test.timing and verbose:
+                    t = test.timing
+                    print(f"        timing: {t.get('ratio', 0):.2f}x the reference "
+                          f"(budget {t.get('budget', '?')}x) on {t.get('device', '?')}", file=out)
+        for note in exercise.notes:
+            print(f"      note: {note}", file=out)
+    stretch = [t for e in result.exercises for t in e.tests if t.stretch and t.max_points]
+    if stretch:
+        passed = sum(t.outcome == "passed" for t in stretch)
+        print(f"  stretch goals: {passed}/{len(stretch)} passed (scored separately)", file=out)
+    if result.questionnaire:
+        q = result.questionnaire
+        review = sum(1 for item in q.get("questions", []) if item.get("needs_review"))
+        note = f"  ({review} flagged for review)" if review else ""
+        print(f"  {'questionnaire':<{width + 2}} {_fmt(q['points'])}/{_fmt(q['max_points'])}{note}",
+              file=out)
+    print(f"Total {_fmt(result.points)}/{_fmt(result.max_points)} ({result.score:.0f}%): "
+          f"{result.status}", file=out)
+    if report:
+        print(f"Report: {report}", file=out)
+
+
+def _one_line(text: str, width: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
