@@ -31,7 +31,12 @@ def close(a: Any, b: Any, *, atol: float = 1e-5, rtol: float = 1e-4) -> bool:
 
 
 def diagnose(got: Any, misconceptions: Iterable[Misconception], *inputs, **kwargs) -> Misconception | None:
-    """The first misconception whose output, on the same inputs, equals what the learner returned."""
+    """The misconception whose output, on the same inputs, equals what the learner returned.
+
+    Only an unambiguous match is named: when two wrong implementations give the same value on these
+    inputs, a wrong hint would mislead, so none is given (other tests' inputs tell them apart).
+    """
+    matches = []
     for m in misconceptions:
         if m.compute is None:
             continue
@@ -39,9 +44,9 @@ def diagnose(got: Any, misconceptions: Iterable[Misconception], *inputs, **kwarg
             wrong = m.compute(*inputs, **kwargs)
         except Exception:
             continue
-        if close(got, wrong, atol=1e-4, rtol=1e-3):
-            return m
-    return None
+        if wrong is not None and close(got, wrong, atol=1e-4, rtol=1e-3):
+            matches.append(m)
+    return matches[0] if len(matches) == 1 else None
 
 
 def expect_tensor(got: Any, *, name: str, shape: Sequence[int] | None = None, hint: str | None = None,

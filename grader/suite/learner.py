@@ -23,6 +23,8 @@ class Learner:
     def __init__(self, worker: Worker):
         self.worker = worker
         self._info: dict[str, dict] = {}
+        self.timed_out: dict[str, Fault] = {}
+        """Functions that hung once: not called again (one timeout per function, not per test)."""
 
     @property
     def load_fault(self) -> Fault | None:
@@ -53,7 +55,14 @@ class Learner:
 
     def outcome(self, name: str, *args, **options) -> CallOutcome:
         self.require(name)
-        return self.worker.call(name, *args, **options)
+        if name in self.timed_out:
+            earlier = self.timed_out[name]
+            return CallOutcome(fault=Fault("timeout", f"it did not finish in an earlier test, so it was "
+                                                      f"not called again ({earlier.message})"))
+        result = self.worker.call(name, *args, **options)
+        if result.fault is not None and result.fault.kind == "timeout":
+            self.timed_out[name] = result.fault
+        return result
 
     def call(self, name: str, *args, misconceptions: Iterable[Misconception] = (),
              **options) -> Any:

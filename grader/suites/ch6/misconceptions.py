@@ -87,9 +87,6 @@ ACCURACY = (
     M("ignores_thresh", "You ignore the `thresh` argument (comparing with 0.5 or 0 always); use "
       "`inp > thresh`.",
       lambda inp, targ, thresh=0.5, sigmoid=True: _acc(inp, targ, 0.5, sigmoid)),
-    M("ignores_thresh_zero", "You compare with 0 instead of `thresh`; use `inp > thresh` (after the "
-      "sigmoid when `sigmoid=True`).",
-      lambda inp, targ, thresh=0.5, sigmoid=True: ((inp > 0) == targ.bool()).float().mean()),
     M("greater_equal", "A prediction is positive only when strictly greater than the threshold: use `>` "
       "rather than `>=`.",
       lambda inp, targ, thresh=0.5, sigmoid=True:
@@ -109,8 +106,9 @@ SPLIT_RANDOM = M("random_split", "Your split ignores the `is_valid` column (a ra
 
 PERSON_ANYWHERE = M("13_anywhere", "You match '13' anywhere in the path, so `01/frame_00013_rgb.jpg` "
                     "counts as person 13. Test the folder name only: `o.parent.name == '13'`.")
-PERSON_RANDOM = M("random_split", "Your predicate does not depend on the person (a random split?): the "
-                  "same person would appear in training and validation. Use `o.parent.name == '13'`.")
+PERSON_RANDOM = M("random_split", "Your predicate does not depend on the person (a random split, or a "
+                  "constant answer?): the same person would appear in training and validation. Use "
+                  "`o.parent.name == '13'`.")
 
 
 def _pose_variant(cut: int):
