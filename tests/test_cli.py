@@ -1,0 +1,71 @@
+"""The CLI: every command has help, usage errors exit 2, `list` and `--json` say what they should."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SOLUTION
+
+from grader.cli import build_parser, run, verb_modules
+
+
+def test_every_command_is_listed_in_help(capsys):
+    with pytest.raises(SystemExit) as exc:
+        run(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for module in verb_modules():
+        assert module.NAME in out
+
+
+@pytest.mark.parametrize("verb", [m.NAME for m in verb_modules()])
+def test_every_command_has_help(verb, capsys):
+    with pytest.raises(SystemExit) as exc:
+        run([verb, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: grader " + verb)
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[verb]
+    for action in sub._actions:
+        assert action.help, f"option {action.option_strings or action.dest} of {verb} has no help"
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert run([]) == 2
+    assert "usage: grader" in capsys.readouterr().out
+
+
+def test_unknown_option_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        run(["check", "ch6", "--frobnicate"])
+    assert exc.value.code == 2
+    assert "unrecognized arguments: --frobnicate" in capsys.readouterr().err
+
+
+def test_list_names_every_exercise(capsys):
+    assert run(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("binary_cross_entropy", "sigmoid_range", "accuracy_multi", "splitter",
+                 "is_valid_person", "img2pose", "get_ctr", "train_bear_classifier"):
+        assert name in out
+
+
+def test_unknown_chapter(capsys):
+    assert run(["list", "ch99"]) == 2
+    assert "unknown chapter 'ch99'" in capsys.readouterr().err
+
+
+def test_json_output_is_the_result(capsys):
+    code = run(["check", "ch6", str(SOLUTION), "--only", "img2pose", "--json", "--no-report"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["status"] == "passed" and data["points"] == data["max_points"] == 3
+    assert [e["name"] for e in data["exercises"]] == ["img2pose"]
+    assert all(t["outcome"] == "passed" for t in data["exercises"][0]["tests"])
+
+
+def test_console_script_runs_as_a_module():
+    done = subprocess.run([sys.executable, "-m", "grader", "list", "ch6"], capture_output=True, text=True)
+    assert done.returncode == 0 and "get_ctr" in done.stdout
