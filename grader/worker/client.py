@@ -11,6 +11,7 @@ from __future__ import annotations
 import array
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -148,6 +149,7 @@ class Zygote:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+            shutil.rmtree(self.home, ignore_errors=True)
 
     def __enter__(self) -> "Zygote":
         return self
