@@ -27,7 +27,7 @@ import grader
 from grader.errors import WorkerError
 from grader.results import Fault
 from grader.worker import codec, wire
-from grader.worker.limits import Limits
+from grader.worker.limits import Limits, proc_status_bytes
 
 PACKAGE_ROOT = str(Path(grader.__file__).resolve().parent.parent)
 
@@ -244,7 +244,7 @@ class Worker:
             workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=self.confine)
         self.output = OutputCollector(out_fd, self.limits.output_bytes, self.output)
         self.output.start()
-        self._rss_base = _rss_bytes(self.pid)
+        self._rss_base = proc_status_bytes("VmRSS", self.pid)
         try:
             reply = self._exchange({"op": "load", "path": str(self.submission),
                                     "globals": codec.encode(self.globals)}, self.limits.load_timeout,
@@ -357,7 +357,7 @@ class Worker:
             try:
                 peek = self.sock.recv(1, socket.MSG_PEEK)
             except socket.timeout:
-                if self.pid and _rss_bytes(self.pid) > limit:
+                if self.pid and proc_status_bytes("VmRSS", self.pid) > limit:
                     raise _MemoryExceeded() from None
                 continue
             if not peek:
@@ -403,15 +403,3 @@ def _fault_from_error(error: dict) -> Fault:
         message = f"out of memory: {message}"
     return Fault(kind, message, error.get("line") if isinstance(error.get("line"), int) else None,
                  [str(x) for x in error.get("traceback", [])][:8])
-
-
-def _rss_bytes(pid: int) -> int:
-    """Resident memory of a worker (its own; children it forks are bounded by rlimits)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0

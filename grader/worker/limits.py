@@ -38,11 +38,12 @@ class Limits:
         return asdict(self)
 
 
-def _vm_size_bytes() -> int:
+def proc_status_bytes(field: str, pid: int | str = "self") -> int:
+    """A memory figure (`VmSize`, `VmRSS`) of a process from /proc, in bytes; 0 when unknown."""
     try:
-        with open("/proc/self/status") as status:
+        with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmSize:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -66,7 +67,7 @@ def apply_in_child(limits: dict, *, address_space: bool = True) -> None:
             pass
 
     if address_space:
-        cap(resource.RLIMIT_AS, _vm_size_bytes() + int(limits["memory_mb"]) * 1024 * 1024)
+        cap(resource.RLIMIT_AS, proc_status_bytes("VmSize") + int(limits["memory_mb"]) * 1024 * 1024)
     cap(resource.RLIMIT_CPU, int(limits["cpu_seconds"]))
     cap(resource.RLIMIT_FSIZE, int(limits["file_size_mb"]) * 1024 * 1024)
     cap(resource.RLIMIT_CORE, 0)
