@@ -77,7 +77,7 @@ def device_label() -> tuple[str, bool]:
 def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = None,
           skip: set[str] | None = None, limits: Limits | None = None, timing: bool = True,
           answers: Path | None = None, learner_name: str | None = None, zygote: Zygote | None = None,
-          progress: Callable[[str], None] | None = None) -> RunResult:
+          progress: Callable[[str], None] | None = None, bear_budget: float = 600.0) -> RunResult:
     """Grade one submission and return its result (never raises for faults of the learner's code)."""
     submission = validate_submission(Path(submission))
     ch = get_chapter(chapter)
@@ -111,7 +111,7 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             notebook = None
         context = GradingContext(Learner(worker), workdir,
                                  options={"timing": timing, "device": "cuda" if cuda else "cpu",
-                                          "limits": limits})
+                                          "limits": limits, "progress": say, "bear_budget": bear_budget})
         plugin = GradingPlugin(context, only=only, skip=skip)
         say("running the tests")
         run_suite(ch.suite, plugin)

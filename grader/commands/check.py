@@ -31,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="time limit for one call of your function (default %(default)s)")
     parser.add_argument("--memory", type=int, default=Limits.memory_mb, metavar="MB",
                         help="memory your code may use on top of torch (default %(default)s)")
+    parser.add_argument("--bear-budget", type=float, default=600.0, metavar="SECONDS",
+                        help="time budget for training your bear classifier (default %(default)s)")
     parser.add_argument("--no-timing", dest="timing", action="store_false",
                         help="skip the timed tests (they score nothing and say skipped)")
     report = parser.add_mutually_exclusive_group()
@@ -46,19 +48,21 @@ def run(args: argparse.Namespace) -> int:
     return main(chapter=args.chapter, submission=args.submission, only=args.only, skip=args.skip,
                 answers=args.answers, as_json=args.json, timeout=args.timeout, memory_mb=args.memory,
                 timing=args.timing, report=args.report, write_report=args.write_report,
-                verbose=args.verbose)
+                verbose=args.verbose, bear_budget=args.bear_budget)
 
 
 def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), skip: list[str] = (),
          answers: Path | None = None, as_json: bool = False, timeout: float = Limits.timeout,
          memory_mb: int = Limits.memory_mb, timing: bool = True, report: Path | None = None,
-         write_report: bool = True, verbose: int = 0) -> int:
+         write_report: bool = True, verbose: int = 0, bear_budget: float = 600.0) -> int:
     from grader.console import print_summary
     from grader.grading import grade
 
     ch = get_chapter(chapter)
     submission = submission or Path(ch.default_submission)
     limits = Limits(timeout=timeout, memory_mb=memory_mb).validate("command line")
+    if bear_budget <= 0:
+        raise UsageError(f"--bear-budget must be a positive number of seconds, got {bear_budget:g}")
     if answers is not None and not answers.is_file():
         raise UsageError(f"--answers: {answers}: no such file")
     only_names = ch.resolve(only, option="--only") or None
@@ -69,7 +73,7 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
             print(f"… {message}", file=sys.stderr, flush=True)
 
     result = grade(submission, chapter=ch.name, only=only_names, skip=skip_names, limits=limits,
-                   timing=timing, answers=answers, progress=progress)
+                   timing=timing, answers=answers, progress=progress, bear_budget=bear_budget)
     report_path = None
     if write_report:
         report_path = write_html_report(result, report)

@@ -18,7 +18,7 @@ class Limits:
     """Seconds loading the submission (running its top level) may take."""
     memory_mb: int = 4096
     """Memory the learner's code may add on top of what the worker uses after importing torch."""
-    cpu_seconds: int = 900
+    cpu_seconds: int = 3600
     """CPU seconds for the worker's whole life (a backstop behind the wall-clock timeouts)."""
     file_size_mb: int = 256
     """Largest file the worker may write."""

@@ -1,0 +1,50 @@
+"""Write one of the generated data sets (deterministic from a seed) in its real on-disk format."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from grader.errors import UsageError
+
+NAME = "data"
+HELP = "write a generated data set: pascal, biwi or bears"
+
+KINDS = {
+    "pascal": "PASCAL 2007-style train.csv (fname, labels, is_valid) and train/*.jpg",
+    "biwi": "BIWI head-pose tree: NN/frame_XXXXX_rgb.jpg, _pose.txt and rgb.cal",
+    "bears": "bear images (black, grizzly, teddy; none or two per image) and labels.csv",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", choices=sorted(KINDS), help="which data set: " +
+                        "; ".join(f"{k}: {v}" for k, v in KINDS.items()))
+    parser.add_argument("dest", type=Path, help="folder to write (created if missing)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default %(default)s)")
+    parser.add_argument("--n", type=int, default=None, metavar="N",
+                        help="number of images or rows (default: the data set's own)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(kind=args.kind, dest=args.dest, seed=args.seed, n=args.n)
+
+
+def main(*, kind: str, dest: Path, seed: int = 0, n: int | None = None) -> int:
+    if n is not None and n <= 0:
+        raise UsageError(f"--n must be a positive number, got {n}")
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"{dest} exists and is not a folder")
+    if dest.is_dir() and any(dest.iterdir()):
+        raise UsageError(f"{dest} is not empty", hint="Choose a new or empty folder.")
+    extra = {} if n is None else ({"frames": n} if kind == "biwi" else {"n": n})
+    if kind == "pascal":
+        from grader.data.pascal import make_pascal as make
+    elif kind == "biwi":
+        from grader.data.biwi import make_biwi as make
+    else:
+        from grader.data.bears import make_bears as make
+    out = make(dest, seed=seed, **extra)
+    files = sum(1 for p in Path(out).rglob("*") if p.is_file())
+    print(f"wrote {files} files to {out}")
+    return 0
