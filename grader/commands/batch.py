@@ -1,0 +1,100 @@
+"""Grade a class: every submission in a folder (a file or a folder per learner), in parallel.
+
+Writes gradebook.csv, gradebook.json, a report and a Gradescope results.json per learner, and
+index.html (the class summary) to --out. Each result is saved as soon as it is known: after a crash,
+a kill or Ctrl-C the gradebook holds what finished, and running the same command again resumes,
+skipping submissions already graded and unchanged (--force regrades them all).
+Exit codes: 0 every submission has a result (ungradable ones included), 1 the grader failed on some
+(status `error`; rerun to retry them), 2 bad command line or no submissions, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from grader.errors import EXIT_FAILED, EXIT_OK
+from grader.worker.limits import Limits
+
+NAME = "batch"
+HELP = "grade a folder of submissions: gradebook, reports, class summary (instructors)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR",
+                        help="folder with one .py/.ipynb file, or one folder, per learner")
+    parser.add_argument("--chapter", default="ch6", help="chapter to grade (default %(default)s)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="where to write the gradebook and reports "
+                             "(default: reports/batch-<chapter>-<folder name>)")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N",
+                        help="submissions graded at once (default: the number of cores)")
+    parser.add_argument("--force", action="store_true",
+                        help="regrade every submission, even those already graded and unchanged")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="grade only this exercise (repeat, or separate with commas)")
+    parser.add_argument("--skip", action="append", default=[], metavar="NAME",
+                        help="skip this exercise, e.g. --skip bear (the slow classifier training)")
+    parser.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
+                        help="time limit for one call of a learner's function (default %(default)s)")
+    parser.add_argument("--load-timeout", type=float, default=Limits.load_timeout, metavar="SECONDS",
+                        help="time limit for loading one submission (default %(default)s)")
+    parser.add_argument("--memory", type=int, default=Limits.memory_mb, metavar="MB",
+                        help="memory a learner's code may use on top of torch (default %(default)s)")
+    parser.add_argument("--bear-budget", type=float, default=600.0, metavar="SECONDS",
+                        help="time budget for training a bear classifier (default %(default)s)")
+    parser.add_argument("--max-time", type=float, metavar="SECONDS",
+                        help="stop one submission's whole grading after this long "
+                             "(default: the bear budget + 600)")
+    parser.add_argument("--no-timing", dest="timing", action="store_false",
+                        help="skip the timed tests")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="show the grader's own traceback if it fails")
+
+
+def run(args: argparse.Namespace) -> int:
+    return main(submissions=args.submissions, chapter=args.chapter, out=args.out, jobs=args.jobs,
+                force=args.force, only=args.only, skip=args.skip, timeout=args.timeout,
+                load_timeout=args.load_timeout, memory_mb=args.memory, bear_budget=args.bear_budget,
+                max_time=args.max_time, timing=args.timing, quiet=args.quiet)
+
+
+def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jobs: int | None = None,
+         force: bool = False, only: list[str] = (), skip: list[str] = (),
+         timeout: float = Limits.timeout, load_timeout: float = Limits.load_timeout,
+         memory_mb: int = Limits.memory_mb, bear_budget: float = 600.0, max_time: float | None = None,
+         timing: bool = True, quiet: bool = False) -> int:
+    from grader.batch import BatchOptions, run_batch
+    from grader.batch.progress import Progress
+    from grader.batch.runner import default_out
+
+    options = BatchOptions(chapter=chapter, only=list(only), skip=list(skip), timeout=timeout,
+                           memory_mb=memory_mb, load_timeout=load_timeout, timing=timing,
+                           bear_budget=bear_budget, max_time=max_time, jobs=jobs, force=force)
+    out = out or default_out(submissions, chapter)
+    progress = Progress(0, quiet=quiet)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    try:
+        outcome = run_batch(submissions, out=out, options=options, progress=progress)
+    except KeyboardInterrupt:
+        progress.finish()
+        print(f"grader: interrupted. What finished is in {out}/gradebook.csv; run the same command "
+              "again to grade the rest.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    c = outcome.counts
+    print(f"{outcome.learners} learners: {c['passed']} passed, {c['failed']} failed, "
+          f"{c['ungradable']} could not be graded" + (f", {c['error']} grader errors (rerun to retry)"
+                                                     if c["error"] else "")
+          + f". Graded {outcome.graded}, {outcome.reused} unchanged since the last run, "
+            f"in {outcome.seconds:.1f} s.")
+    print(f"gradebook: {outcome.paths['csv']}  ·  class summary: {outcome.paths['index']}")
+    return EXIT_FAILED if c["error"] else EXIT_OK
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
