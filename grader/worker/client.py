@@ -11,6 +11,8 @@ from __future__ import annotations
 import array
 import json
 import os
+import re
+import secrets
 import shutil
 import signal
 import socket
@@ -26,7 +28,7 @@ from typing import Any
 import grader
 from grader.errors import WorkerError
 from grader.results import Fault
-from grader.worker import codec, wire
+from grader.worker import codec, sandbox, wire
 from grader.worker.limits import Limits, proc_status_bytes
 
 PACKAGE_ROOT = str(Path(grader.__file__).resolve().parent.parent)
@@ -46,6 +48,7 @@ def worker_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]
         "PYTORCH_NVML_BASED_CUDA_CHECK": "1",
         "MPLBACKEND": "Agg",
         "TQDM_DISABLE": "1",
+        "CUBLAS_WORKSPACE_CONFIG": ":4096:8",  # deterministic cuBLAS, so a score does not vary
     }
     for name in ("CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         if name in os.environ:
@@ -74,6 +77,8 @@ class Zygote:
         child.close()
         self._start_timeout = start_timeout
         self.preloaded: list[str] | None = None
+        self.confinement: dict[int, dict[str, str]] = {}
+        """Per worker pid: the sandbox measures it announced before running learner code."""
 
     def ready(self) -> None:
         """Wait until the zygote has imported torch (started in the background by __init__)."""
@@ -116,7 +121,7 @@ class Zygote:
         out_r, out_w = os.pipe()
         request = {"op": "spawn", "workdir": workdir, "limits": limits.to_dict(), "cuda": cuda,
                    "env": {**self.env, "HOME": workdir, "TMPDIR": workdir, **(env or {})},
-                   "confine": confine or {}}
+                   "confine": {**sandbox.options_from_env(), **(confine or {})}}
         self.ready()
         with self._lock:
             try:
@@ -125,7 +130,9 @@ class Zygote:
                 chan_child.close()
                 os.close(out_w)
             reply = self._read_until("spawned", 30)
-        return int(reply["pid"]), chan_parent, out_r
+        pid = int(reply["pid"])
+        self.confinement[pid] = _read_announcement(chan_parent)
+        return pid, chan_parent, out_r
 
     def exit_status(self, pid: int, timeout: float = 2.0) -> int | None:
         """The wait status of a worker that ended (None if the zygote did not report it in time)."""
@@ -181,7 +188,7 @@ class OutputCollector(threading.Thread):
         os.close(self.fd)
 
     def text(self) -> str:
-        text = self.kept.decode("utf-8", errors="replace")
+        text = printable(self.kept.decode("utf-8", errors="replace"))
         if self.dropped[0]:
             text += f"\n... ({self.dropped[0]} more bytes of output not kept)"
         return text
@@ -231,6 +238,9 @@ class Worker:
         self.starts = 0
         self._ids = 0
         self._rss_base = 0
+        self._disk_checked = 0.0
+        self.sandbox: dict[str, str] = {}
+        """The sandbox measures of the current worker process ("on" or "off: why")."""
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> Fault | None:
@@ -240,8 +250,10 @@ class Worker:
                                              "remaining tests were not run")
             return self.load_fault
         self.starts += 1
+        confine = {**(self.confine or {}), "readable": [str(self.submission)]}
         self.pid, self.sock, out_fd = self.zygote.spawn(
-            workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=self.confine)
+            workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=confine)
+        self.sandbox = self.zygote.confinement.pop(self.pid, {})
         self.output = OutputCollector(out_fd, self.limits.output_bytes, self.output)
         self.output.start()
         self._rss_base = proc_status_bytes("VmRSS", self.pid)
@@ -308,7 +320,7 @@ class Worker:
                 grad_error=reply.get("grad_error"),
                 extra={k: v for k, v in reply.items() if k not in {"value", "args_after", "grads"}},
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             return CallOutcome(fault=Fault("BadReturn", f"the value returned could not be read: {exc}"))
 
     def info(self, name: str) -> dict:
@@ -321,9 +333,14 @@ class Worker:
 
     def _exchange(self, message: dict, timeout: float, during: str) -> dict:
         self._ids += 1
-        message = {**message, "id": self._ids}
+        request_id = f"{self._ids}-{secrets.token_hex(8)}"  # unguessable: no reply can be sent ahead
+        message = {**message, "id": request_id}
         assert self.sock is not None
         try:
+            if self._unsolicited():
+                self.kill()
+                raise WorkerFault(Fault("crash", "something in your code wrote on the grader's channel "
+                                                 "before it was asked anything; the worker was stopped"))
             wire.send(self.sock, message)
             reply = self._wait_reply(timeout)
         except wire.ChannelTimeout:
@@ -338,14 +355,18 @@ class Worker:
         except _MemoryExceeded:
             self.kill()
             raise WorkerFault(_memory_fault(self.limits, during)) from None
-        if reply.get("id") != self._ids:
+        except _DiskExceeded as exc:
+            self.kill()
+            raise WorkerFault(Fault("disk", f"{during} wrote {exc} into its folder, more than the "
+                                    f"limit ({self.limits.disk_mb} MB); it was stopped")) from None
+        if reply.get("id") != request_id:
             self.kill()
             raise WorkerFault(Fault("crash", "the worker's reply did not match the request "
                                              "(something wrote on the grader's channel)"))
         return reply
 
     def _wait_reply(self, timeout: float) -> dict:
-        """Wait for the reply in slices, checking resident memory between slices."""
+        """Wait for the reply in slices, checking resident memory (and, each second, disk) between."""
         deadline = time.monotonic() + timeout
         limit = self._rss_base + self.limits.memory_mb * 1024 * 1024
         assert self.sock is not None
@@ -359,10 +380,36 @@ class Worker:
             except socket.timeout:
                 if self.pid and proc_status_bytes("VmRSS", self.pid) > limit:
                     raise _MemoryExceeded() from None
+                self._check_disk()
                 continue
             if not peek:
                 raise wire.ChannelClosed("end of stream")
-            return wire.recv(self.sock, timeout=max(left, 1.0))
+            reply = wire.recv(self.sock, timeout=max(left, 1.0))
+            self._check_disk()
+            return reply
+
+    def _unsolicited(self) -> bool:
+        """Whether bytes are waiting on the channel before a request was even sent."""
+        assert self.sock is not None
+        self.sock.setblocking(False)
+        try:
+            return bool(self.sock.recv(1, socket.MSG_PEEK))
+        except (BlockingIOError, InterruptedError):
+            return False
+        finally:
+            self.sock.setblocking(True)
+
+    def _check_disk(self) -> None:
+        """At most once a second: raise _DiskExceeded when the worker's folder grew past the limit."""
+        now = time.monotonic()
+        if now - self._disk_checked < 1.0:
+            return
+        self._disk_checked = now
+        used, files = folder_usage(self.workdir, stop_at=self.limits.disk_mb * 1024 * 1024)
+        if used > self.limits.disk_mb * 1024 * 1024:
+            raise _DiskExceeded(f"over {used / 1e6:.0f} MB")
+        if files > self.limits.max_files:
+            raise _DiskExceeded(f"over {files} files")
 
     def _death(self, during: str) -> Fault:
         """Explain why the worker went away, from the wait status the zygote reports."""
@@ -391,15 +438,60 @@ class _MemoryExceeded(Exception):
     pass
 
 
+class _DiskExceeded(Exception):
+    pass
+
+
+def folder_usage(folder: Path, stop_at: int) -> tuple[int, int]:
+    """Bytes and entries under `folder` (links not followed); stops counting past `stop_at` bytes."""
+    used, entries, stack = 0, 0, [str(folder)]
+    while stack and used <= stop_at:
+        try:
+            with os.scandir(stack.pop()) as listing:
+                for entry in listing:
+                    entries += 1
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        else:
+                            used += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return used, entries
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from the worker with terminal control characters (escape sequences...) made visible."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def _read_announcement(sock: socket.socket, timeout: float = 30.0) -> dict[str, str]:
+    """The worker's first message: the sandbox measures it applied (empty if it died first)."""
+    try:
+        message = wire.recv(sock, timeout=timeout, max_size=1 << 16)
+    except (wire.ChannelClosed, wire.ChannelTimeout, wire.BadMessage, RecursionError):
+        return {}
+    measures = message.get("measures") if message.get("op") == "confined" else None
+    if not isinstance(measures, dict):
+        return {}
+    return {str(k): str(v)[:300] for k, v in measures.items()}
+
+
 def _memory_fault(limits: Limits, during: str) -> Fault:
     return Fault("memory", f"{during} used more memory than the limit ({limits.memory_mb} MB) and was "
                            "stopped. Look for tensors that grow without bound.")
 
 
 def _fault_from_error(error: dict) -> Fault:
-    kind = str(error.get("kind", "Error"))
-    message = str(error.get("message", ""))
+    kind = printable(str(error.get("kind", "Error")))[:100]
+    message = printable(str(error.get("message", "")))
     if kind == "memory":
         message = f"out of memory: {message}"
+    frames = error.get("traceback", [])
     return Fault(kind, message, error.get("line") if isinstance(error.get("line"), int) else None,
-                 [str(x) for x in error.get("traceback", [])][:8])
+                 [printable(str(x)) for x in (frames if isinstance(frames, list) else [])][:8])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 from dataclasses import asdict, dataclass
 
@@ -23,12 +24,17 @@ class Limits:
     file_size_mb: int = 256
     """Largest file the worker may write."""
     max_processes: int = 64
-    """Processes the worker's user may run (applied only when workers run as a user of their own)."""
+    """Processes the worker may add (its own user's total when it has one, else on top of yours)."""
+    disk_mb: int = 2048
+    """What the worker's folder may hold in all (checked each second; the worker is stopped past it)."""
+    max_files: int = 100_000
+    """Files and folders the worker's folder may hold."""
     output_bytes: int = 64_000
     """Bytes of the learner's printed output that are kept (the rest is counted, then dropped)."""
 
     def validate(self, source: str = "options") -> "Limits":
-        for name in ("timeout", "load_timeout", "memory_mb", "cpu_seconds", "file_size_mb"):
+        for name in ("timeout", "load_timeout", "memory_mb", "cpu_seconds", "file_size_mb", "disk_mb",
+                     "max_files", "max_processes"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or value <= 0:
                 raise UsageError(f"{source}: {name} must be a positive number, got {value!r}")
@@ -71,6 +77,26 @@ def apply_in_child(limits: dict, *, address_space: bool = True) -> None:
     cap(resource.RLIMIT_CPU, int(limits["cpu_seconds"]))
     cap(resource.RLIMIT_FSIZE, int(limits["file_size_mb"]) * 1024 * 1024)
     cap(resource.RLIMIT_CORE, 0)
-    if limits.get("own_user"):
-        # Counted per user: only meaningful when the worker runs as a user of its own.
-        cap(resource.RLIMIT_NPROC, int(limits["max_processes"]))
+    # RLIMIT_NPROC counts every process of the real uid: with a user of its own that is the worker's;
+    # otherwise it is the learner's whole session, so the worker may add max_processes to what runs.
+    # Threads count too: leave room for torch's thread pools.
+    allowed = int(limits.get("max_processes", 64)) + 2 * (os.cpu_count() or 1)
+    if not limits.get("own_user"):
+        allowed += processes_of(os.getuid())
+    cap(resource.RLIMIT_NPROC, allowed)
+
+
+def processes_of(uid: int) -> int:
+    """How many processes (threads count too, as RLIMIT_NPROC does) the real uid `uid` runs now."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields.get("Threads", "1").strip())
+        except (OSError, KeyError, ValueError):
+            continue
+    return count

@@ -198,6 +198,8 @@ def _seed(seed: int = 0) -> None:
     import torch
 
     torch.manual_seed(seed)
+    torch.backends.cudnn.deterministic = True  # the same kernels on every run (no CUDA init here)
+    torch.backends.cudnn.benchmark = False
 
 
 def _gradients(result: Any, leaves: list) -> dict:

@@ -19,6 +19,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 
 # Preloads must be modules from the environment, never from a submission's folder.
 ALLOWED_PRELOADS = ("torch", "numpy", "pandas", "PIL", "torchvision", "fastai", "matplotlib", "scipy",
@@ -78,7 +79,7 @@ def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.soc
         os.close(out_fd)
         sys.stdout = os.fdopen(1, "w", buffering=1, closefd=False)
         sys.stderr = os.fdopen(2, "w", buffering=1, closefd=False)
-        from grader.worker import limits, sandbox
+        from grader.worker import limits, sandbox, wire
 
         sandbox.confine(request)
         limits.apply_in_child(request["limits"], address_space=not request.get("cuda", False))
@@ -87,6 +88,11 @@ def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.soc
         os.environ.update(request.get("env", {}))
         sys.path[:0] = [request["workdir"]]
         from grader.worker.server import serve_fd
+
+        # Said before any learner code runs, so the trusted side can believe it.
+        announce = socket.socket(fileno=chan_fd)
+        wire.send(announce, {"op": "confined", "measures": dict(sandbox.MEASURES)})
+        announce.detach()
 
         serve_fd(chan_fd)
     except BaseException:
@@ -104,12 +110,22 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     control = socket.socket(fileno=args.fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the trusted side's to handle
+    from grader.worker import linux, sandbox
+
+    try:  # orphans of workers (double-forked daemons) come to us, not to init, and can be killed
+        linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)
+    except OSError:
+        pass
     loaded = preload([m for m in args.preload.split(",") if m])
     _send(control, {"op": "ready", "pid": os.getpid(), "preloaded": loaded})
     children: set[int] = set()
+    last_sweep = time.monotonic()
     while True:
         ready, _, _ = select.select([control], [], [], 0.05)
         _reap(control, children)
+        if time.monotonic() - last_sweep > 0.5:
+            sandbox.kill_orphans(children)
+            last_sweep = time.monotonic()
         if not ready:
             continue
         received = _recv_with_fds(control)
@@ -135,30 +151,41 @@ def main(argv: list[str] | None = None) -> None:
         children.add(pid)
         _send(control, {"op": "spawned", "pid": pid, "token": request.get("token")})
     for pid in children:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
+        _end_worker(pid, children)
     os._exit(0)
 
 
 def _reap(control: socket.socket, children: set[int]) -> None:
-    while children:
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        if pid not in children:
+            continue  # an adopted orphan that died
         children.discard(pid)
-        try:
-            os.killpg(pid, signal.SIGKILL)  # leftovers of its session (children it spawned)
-        except OSError:
-            pass
+        _end_worker(pid, children)
         try:
             _send(control, {"op": "exited", "pid": pid, "status": status})
         except OSError:
             pass
+
+
+def _end_worker(pid: int, children: set[int]) -> None:
+    """Kill what a worker left behind: its session, its uid's processes, orphans that came to us."""
+    from grader.worker import sandbox
+
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    sandbox.sweep_user(sandbox.uid_for(pid))
+    for _ in range(20):
+        if not sandbox.kill_orphans(children):
+            break
+        time.sleep(0.005)
 
 
 if __name__ == "__main__":
