@@ -68,9 +68,11 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
     only_names = ch.resolve(only, option="--only") or None
     skip_names = ch.resolve(skip, option="--skip")
 
+    stream = sys.stderr  # bound now: pytest redirects sys.stderr while the suite runs
+
     def progress(message: str) -> None:
-        if verbose or sys.stderr.isatty():
-            print(f"… {message}", file=sys.stderr, flush=True)
+        if verbose or stream.isatty():
+            print(f"… {message}", file=stream, flush=True)
 
     result = grade(submission, chapter=ch.name, only=only_names, skip=skip_names, limits=limits,
                    timing=timing, answers=answers, progress=progress, bear_budget=bear_budget)
