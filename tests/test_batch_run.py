@@ -1,0 +1,318 @@
+"""End to end: a class of generated submissions graded by `grader batch`, the files it writes, a rerun
+that grades nothing, and a batch killed midway that resumes to the same gradebook."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SOLUTION, STUBS
+from misconception_cases import CASES, submission_with
+from test_batch_units import gradescope_problems
+
+from grader.batch import BatchOptions, run_batch
+from grader.batch.progress import Progress
+from grader.batch.store import Store
+
+pytestmark = pytest.mark.slow
+
+FLAGS = ["--skip", "bear", "--timeout", "10", "--memory", "400", "--jobs", "2"]
+OPTIONS = dict(skip=["bear"], timeout=10.0, memory_mb=400, jobs=2)
+SOLVED = SOLUTION.read_text()
+
+
+def mixes() -> list[dict[str, str]]:
+    """Eight submissions that together show every misconception of the spec, one per exercise each.
+
+    get_ctr's cases call img2pose, so they go where img2pose is right (mixes 3-6; img2pose's 0-2)."""
+    by_exercise: dict[str, list[str]] = {}
+    for exercise, misconception in CASES:
+        by_exercise.setdefault(exercise, []).append(misconception)
+    out: list[dict[str, str]] = [{} for _ in range(8)]
+    for exercise, names in by_exercise.items():
+        for i, name in enumerate(names):
+            out[i + (3 if exercise == "get_ctr" else 0)][exercise] = name
+    return out
+
+
+HANG = "def sigmoid_range(x, lo, hi):\n    while True:\n        pass\n"
+HOG = ("def accuracy_multi(inp, targ, thresh=0.5, sigmoid=True):\n    hog = []\n    while True:\n"
+       "        hog.append(b'x' * (64 * 2**20))\n")
+SEGFAULT = "import ctypes\ndef binary_cross_entropy(inputs, targets):\n    return ctypes.string_at(0)\n"
+
+EXPECTED_STATUS = {
+    "solution": "passed", "stubs": "failed", **{f"mix{i}": "failed" for i in range(8)},
+    "hang": "failed", "memory hog": "failed", "segfault": "failed", "exits on load": "ungradable",
+    "syntax": "ungradable", "frank": "passed", "Zoë Ñúñez": "passed",
+    "dup": "ungradable", "huge": "ungradable", "notes": "ungradable", "empty": "ungradable",
+    "several": "ungradable", "broken": "ungradable", "binary": "ungradable",
+}
+GRADED = [n for n in EXPECTED_STATUS if n not in
+          ("dup", "huge", "notes", "empty", "several", "broken", "binary")]
+
+
+def make_class(root: Path) -> Path:
+    root.mkdir()
+    (root / "solution.py").write_text(SOLVED)
+    (root / "stubs.py").write_text(STUBS.read_text())
+    for i, mix in enumerate(mixes()):
+        source = "".join(CASES[exercise, name] for exercise, name in mix.items())
+        (root / f"mix{i}.py").write_text(submission_with(source, SOLVED))
+    (root / "hang.py").write_text(submission_with(HANG, SOLVED))
+    (root / "memory hog.py").write_text(submission_with(HOG, SOLVED))
+    (root / "segfault.py").write_text(submission_with(SEGFAULT, SOLVED))
+    (root / "exits on load.py").write_text("import os\nos._exit(3)\n")
+    (root / "syntax.py").write_text(SOLVED + "\ndef broken(:\n    pass\n")
+    (root / "frank").mkdir()
+    (root / "frank" / "ch6.py").write_text(SOLVED)
+    (root / "Zoë Ñúñez.py").write_text(SOLVED)
+    # bad input: never graded, but each gets its row
+    (root / "dup.py").write_text(SOLVED)
+    (root / "dup.ipynb").write_text("{}")
+    with open(root / "huge.py", "wb") as f:
+        f.truncate(500 * 2**20)
+    (root / "notes.txt").write_text("my answers")
+    (root / "empty").mkdir()
+    (root / "several").mkdir()
+    (root / "several" / "a.py").write_text(SOLVED)
+    (root / "several" / "b.py").write_text(SOLVED)
+    (root / "broken.py").symlink_to(root / "gone.py")
+    (root / "binary.py").write_bytes(b"\x7fELF\0\0\0")
+    return root
+
+
+def read_csv(path: Path) -> dict[str, dict[str, str]]:
+    return {row["learner"]: row for row in csv.DictReader(io.StringIO(path.read_text()))}
+
+
+def comparable(book: dict) -> list:
+    """What must not differ between two gradings of the same class (times and messages may)."""
+    return [(row["learner"], row["status"], row["points"], row["key"],
+             [(t["nodeid"], t["outcome"], t["points"], t["misconception"])
+              for e in row["result"]["exercises"] for t in e["tests"]]) for row in book["learners"]]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    base = tmp_path_factory.mktemp("batch")
+    root = make_class(base / "class")
+    out = base / "out"
+    outcome = run_batch(root, out=out, options=BatchOptions(**OPTIONS),
+                        progress=Progress(0, quiet=True))
+    return {"root": root, "out": out, "outcome": outcome, "rows": read_csv(out / "gradebook.csv"),
+            "book": json.loads((out / "gradebook.json").read_text())}
+
+
+def results_by_learner(batch) -> dict:
+    return {row["learner"]: row["result"] for row in batch["book"]["learners"]}
+
+
+def test_every_submission_has_its_row_and_status(batch):
+    rows = batch["rows"]
+    assert {name: row["status"] for name, row in rows.items()} == EXPECTED_STATUS
+    assert batch["outcome"].graded == len(GRADED) and batch["outcome"].reused == 0
+    assert list(rows) == sorted(rows, key=str.casefold)
+    assert rows["solution"]["total"] == rows["solution"]["max_points"] == "44"
+    assert rows["solution"]["score"] == "100" and rows["Zoë Ñúñez"]["score"] == "100"
+    assert rows["frank"]["submission"] == "frank/ch6.py"
+    assert rows["stubs"]["total"] == "0" and rows["stubs"]["error"] == ""
+    header = next(csv.reader(io.StringIO((batch["out"] / "gradebook.csv").read_text())))
+    assert header[2:9] == ["binary_cross_entropy", "sigmoid_range", "accuracy_multi", "splitter",
+                           "is_valid_person", "img2pose", "get_ctr"]
+    assert "train_bear_classifier" not in header
+
+
+def test_ungradable_rows_say_why(batch):
+    rows = batch["rows"]
+    assert "SyntaxError" in rows["syntax"]["error"]
+    assert "exit" in rows["exits on load"]["error"]
+    assert "dup.ipynb" in rows["dup"]["error"] and "same learner" in rows["dup"]["error"]
+    assert "524 MB" in rows["huge"]["error"]
+    assert ".txt" in rows["notes"]["error"]
+    assert "no .py or .ipynb" in rows["empty"]["error"]
+    assert "a.py, b.py" in rows["several"]["error"]
+    assert "cannot be read" in rows["broken"]["error"]
+    assert "not a text file" in rows["binary"]["error"]
+
+
+def test_each_misconception_is_named_in_its_submission(batch):
+    results = results_by_learner(batch)
+    for i, mix in enumerate(mixes()):
+        for exercise in results[f"mix{i}"]["exercises"]:
+            failed = {t["misconception"] for t in exercise["tests"]
+                      if t["outcome"] != "passed" and not t["stretch"]}
+            if exercise["name"] in mix:
+                assert failed - {None} == {mix[exercise["name"]]}, (i, exercise["name"])
+            elif exercise["name"] == "get_ctr" and "img2pose" in mix:
+                continue  # the reference get_ctr calls the learner's (wrong) img2pose
+            else:
+                assert exercise["passed"], (i, exercise["name"], failed)
+
+
+def test_hang_memory_and_crash_are_recorded_and_cost_only_their_exercise(batch):
+    results = results_by_learner(batch)
+    for learner, exercise, kinds in (("hang", "sigmoid_range", {"timeout"}),
+                                     ("memory hog", "accuracy_multi", {"memory", "MemoryError"}),
+                                     ("segfault", "binary_cross_entropy", {"crash"})):
+        by_name = {e["name"]: e for e in results[learner]["exercises"]}
+        assert not by_name[exercise]["passed"]
+        faults = {t["fault"]["kind"] for t in by_name[exercise]["tests"] if t["fault"]}
+        assert faults & kinds, (learner, faults)
+        assert all(e["passed"] for name, e in by_name.items() if name != exercise), learner
+
+
+def test_learner_files_and_gradescope_results(batch):
+    store = Store(batch["out"])
+    for row in batch["book"]["learners"]:
+        safe = Path(row["gradescope"]).parent.name
+        record = store.load(safe)
+        assert record is not None and record.learner == row["learner"]
+        doc = json.loads((batch["out"] / row["gradescope"]).read_text())
+        assert gradescope_problems(doc) == [], row["learner"]
+        assert doc["score"] == pytest.approx(row["points"])
+        if row["status"] == "ungradable":
+            assert row["error"] in doc["output"]
+        if row["report"] is not None:
+            assert (batch["out"] / row["report"]).is_file()
+    solution = next(r for r in batch["book"]["learners"] if r["learner"] == "solution")
+    doc = json.loads((batch["out"] / solution["gradescope"]).read_text())
+    assert sum(t["max_score"] for t in doc["tests"]) == 44
+    assert all(t["score"] == t["max_score"] for t in doc["tests"])
+
+
+def test_class_summary_page(batch):
+    html = (batch["out"] / "index.html").read_text()
+    assert "Zoë Ñúñez" in html and "<svg" in html
+    for (exercise, misconception) in CASES:
+        assert f"<code>{misconception}</code>" in html, misconception
+    for reason in ("524 MB", "SyntaxError", "same learner", "holds no .py or .ipynb file"):
+        assert reason in html
+    for row in batch["book"]["learners"]:
+        assert f'href="{row["gradescope"]}"' in html
+        assert (batch["out"] / row["gradescope"]).exists()
+
+
+def test_rerun_with_nothing_changed_grades_nothing(batch):
+    before = (batch["out"] / "gradebook.csv").read_text()
+    outcome = run_batch(batch["root"], out=batch["out"], options=BatchOptions(**OPTIONS),
+                        progress=Progress(0, quiet=True))
+    assert outcome.graded == 0 and outcome.reused == len(GRADED)
+    assert (batch["out"] / "gradebook.csv").read_text() == before
+    assert comparable(json.loads((batch["out"] / "gradebook.json").read_text())) == \
+        comparable(batch["book"])
+
+
+def test_a_changed_submission_is_graded_again(batch, tmp_path):
+    root = tmp_path / "class"
+    root.mkdir()
+    (root / "solution.py").write_text(SOLVED)
+    (root / "stubs.py").write_text(STUBS.read_text())
+    out = tmp_path / "out"
+    first = run_batch(root, out=out, options=BatchOptions(**OPTIONS), progress=Progress(0, quiet=True))
+    assert first.graded == 2
+    (root / "stubs.py").write_text(SOLVED)
+    again = run_batch(root, out=out, options=BatchOptions(**OPTIONS), progress=Progress(0, quiet=True))
+    assert (again.graded, again.reused) == (1, 1)
+    assert read_csv(out / "gradebook.csv")["stubs"]["status"] == "passed"
+    forced = run_batch(root, out=out, options=BatchOptions(**OPTIONS, force=True),
+                       progress=Progress(0, quiet=True))
+    assert (forced.graded, forced.reused) == (2, 0)
+
+
+# -- interrupted batches -----------------------------------------------------------------------------
+def start_cli(root: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "grader", "batch", str(root), "--out", str(out),
+                             *FLAGS], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def graded_records(out: Path) -> int:
+    """How many learners have a record from a finished grading (not a bad-input row)."""
+    count = 0
+    for path in (out / "learners").glob("*/run.json"):
+        try:
+            count += bool(json.loads(path.read_text())["key"])
+        except (ValueError, KeyError):
+            pass
+    return count
+
+
+def wait_for(condition, proc: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the batch made no progress"
+        time.sleep(0.1)
+
+
+def slot_pids(out: Path) -> set[int]:
+    pids = set()
+    for log in (out / ".batch").glob("slot-*.log"):
+        for line in log.read_text(errors="replace").splitlines():
+            if line.startswith("slot ") and " ready in " in line:
+                pids.add(int(line.split()[1]))
+    return pids
+
+
+def test_killed_and_interrupted_batch_resumes_to_the_same_gradebook(batch, tmp_path):
+    out = tmp_path / "out"
+    proc = start_cli(batch["root"], out)
+    wait_for(lambda: graded_records(out) >= 3, proc)
+    proc.kill()  # SIGKILL: no clean-up code runs
+    proc.wait()
+    # what finished is a valid gradebook already, and nothing of the batch is left running
+    rows = read_csv(out / "gradebook.csv")
+    assert len([r for r in rows.values() if r["status"] in ("passed", "failed")]) >= 1
+    for name, row in rows.items():
+        assert row == batch["rows"][name], name
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in slot_pids(out)):
+        assert time.monotonic() < deadline, "slot processes outlived the batch"
+        time.sleep(0.2)
+
+    proc = start_cli(batch["root"], out)  # resumes; then Ctrl-C
+    done_before = graded_records(out)
+    wait_for(lambda: graded_records(out) >= done_before + 2, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode != 0:  # 0 only if it had finished before the signal arrived
+        assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    for name, row in read_csv(out / "gradebook.csv").items():
+        assert row == batch["rows"][name], name
+    kept = graded_records(out)
+
+    proc = start_cli(batch["root"], out)
+    stdout, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    graded, reused = graded_and_reused(stdout)
+    assert (graded, reused) == (len(GRADED) - kept, kept), "only what had not finished is graded"
+    assert (out / "gradebook.csv").read_text() == (batch["out"] / "gradebook.csv").read_text()
+    assert comparable(json.loads((out / "gradebook.json").read_text())) == comparable(batch["book"])
+
+
+def graded_and_reused(stdout: str) -> tuple[int, int]:
+    """From the summary line: `Graded N, M unchanged since the last run`."""
+    words = stdout.split("Graded ", 1)[1].replace(",", "").split()
+    return int(words[0]), int(words[1])
+
+
+def test_grader_side_failure_is_an_error_row_retried_on_rerun(tmp_path):
+    root = tmp_path / "class"
+    root.mkdir()
+    (root / "stuck.py").write_text("while True:\n    pass\n")  # hangs while loading
+    out = tmp_path / "out"
+    options = BatchOptions(**{**OPTIONS, "jobs": 1}, max_time=2.0)
+    first = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
+    row = read_csv(out / "gradebook.csv")["stuck"]
+    assert row["status"] == "error" and "longer than 2 s" in row["error"]
+    assert first.counts["error"] == 1
+    again = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
+    assert again.graded == 1, "an error row is not a result: the rerun tries again"
