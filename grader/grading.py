@@ -77,8 +77,14 @@ def device_label() -> tuple[str, bool]:
 def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = None,
           skip: set[str] | None = None, limits: Limits | None = None, timing: bool = True,
           answers: Path | None = None, learner_name: str | None = None, zygote: Zygote | None = None,
-          progress: Callable[[str], None] | None = None, bear_budget: float = 600.0) -> RunResult:
-    """Grade one submission and return its result (never raises for faults of the learner's code)."""
+          progress: Callable[[str], None] | None = None, bear_budget: float = 600.0,
+          cell_timeout: float | None = None, data: str = "generated",
+          executed_notebook: Path | None = None) -> RunResult:
+    """Grade one submission and return its result (never raises for faults of the learner's code).
+
+    Notebooks only: `cell_timeout` (seconds per cell), `data` (`generated` or `real` data sets for
+    `untar_data`), `executed_notebook` (where to keep the executed notebook; the work folder is removed).
+    """
     submission = validate_submission(Path(submission))
     ch = get_chapter(chapter)
     limits = (limits or Limits()).validate()
@@ -97,7 +103,9 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             from grader.notebook import load_notebook_worker  # issue 3: notebooks
 
             worker, notebook = load_notebook_worker(submission, workdir=workdir, limits=limits,
-                                                    zygote=zygote, progress=say)
+                                                    zygote=zygote, progress=say,
+                                                    cell_timeout=cell_timeout, data=data,
+                                                    save_to=executed_notebook)
         else:
             copy = workdir / submission.name
             shutil.copyfile(submission, copy)

@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="time budget for training your bear classifier (default %(default)s)")
     parser.add_argument("--no-timing", dest="timing", action="store_false",
                         help="skip the timed tests (they score nothing and say skipped)")
+    parser.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
+                        help="notebooks: time limit for one cell (default 120)")
+    parser.add_argument("--data", choices=("generated", "real"), default="generated",
+                        help="notebooks: data sets `untar_data` finds: the grader's generated copies "
+                             "(default) or the real ones in your fastai cache")
     report = parser.add_mutually_exclusive_group()
     report.add_argument("--report", type=Path, metavar="PATH",
                         help="where to write the HTML report (default: reports/<name>-<chapter>.html)")
@@ -48,13 +53,15 @@ def run(args: argparse.Namespace) -> int:
     return main(chapter=args.chapter, submission=args.submission, only=args.only, skip=args.skip,
                 answers=args.answers, as_json=args.json, timeout=args.timeout, memory_mb=args.memory,
                 timing=args.timing, report=args.report, write_report=args.write_report,
-                verbose=args.verbose, bear_budget=args.bear_budget)
+                verbose=args.verbose, bear_budget=args.bear_budget, cell_timeout=args.cell_timeout,
+                data=args.data)
 
 
 def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), skip: list[str] = (),
          answers: Path | None = None, as_json: bool = False, timeout: float = Limits.timeout,
          memory_mb: int = Limits.memory_mb, timing: bool = True, report: Path | None = None,
-         write_report: bool = True, verbose: int = 0, bear_budget: float = 600.0) -> int:
+         write_report: bool = True, verbose: int = 0, bear_budget: float = 600.0,
+         cell_timeout: float | None = None, data: str = "generated") -> int:
     from grader.console import print_summary
     from grader.grading import grade
 
@@ -65,6 +72,8 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
         raise UsageError(f"--bear-budget must be a positive number of seconds, got {bear_budget:g}")
     if answers is not None and not answers.is_file():
         raise UsageError(f"--answers: {answers}: no such file")
+    if cell_timeout is not None and cell_timeout <= 0:
+        raise UsageError(f"--cell-timeout must be a positive number of seconds, got {cell_timeout:g}")
     only_names = ch.resolve(only, option="--only") or None
     skip_names = ch.resolve(skip, option="--skip")
 
@@ -74,8 +83,13 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
         if verbose or stream.isatty():
             print(f"… {message}", file=stream, flush=True)
 
+    executed = None  # a notebook's executed copy goes beside the report
+    if write_report and submission.suffix == ".ipynb":
+        executed = (report or Path("reports") / f"{_slug(submission.stem)}-{ch.name}.html"
+                    ).with_suffix(".executed.ipynb")
     result = grade(submission, chapter=ch.name, only=only_names, skip=skip_names, limits=limits,
-                   timing=timing, answers=answers, progress=progress, bear_budget=bear_budget)
+                   timing=timing, answers=answers, progress=progress, bear_budget=bear_budget,
+                   cell_timeout=cell_timeout, data=data, executed_notebook=executed)
     report_path = None
     if write_report:
         report_path = write_html_report(result, report)
@@ -84,6 +98,8 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
         print()
     else:
         print_summary(result, verbose=verbose, report=str(report_path) if report_path else None)
+        if (result.notebook or {}).get("executed_path") and executed is not None:
+            print(f"Executed notebook (outputs and errors): {result.notebook['executed_path']}")
     if result.status == "ungradable":
         return EXIT_UNGRADABLE
     return EXIT_OK if result.status == "passed" else EXIT_FAILED

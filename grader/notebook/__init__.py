@@ -1,0 +1,33 @@
+"""Grading a notebook (`.ipynb`): execute it in a kernel under the worker's limits, then grade it.
+
+Flow (`load_notebook_worker`): read the file (`reading`: not JSON, not a notebook, old nbformat,
+schema repairs) -> start a grading kernel (`kernel.start_kernel`: an IPython kernel launched by
+`launch` under `grader.worker.limits`, in a private folder with a stripped environment, shell escapes
+off, its fastai home holding the generated PASCAL_2007 / BIWI_HEAD_POSE so `untar_data` needs no
+download) -> run every cell with nbclient (`execute`: per-cell timeout, past errors, a fresh kernel
+and a re-run when a cell kills or wedges the kernel) -> have the kernel serve the grader's protocol
+from its own namespace (`serve`, op `adopt`) -> the suite grades it through `worker.NotebookWorker`,
+a `grader.worker.client.Worker` whose process is the kernel.
+
+    worker, notebook = load_notebook_worker(path, workdir=workdir, limits=limits, progress=say)
+
+`notebook` is the plain record stored in `RunResult.notebook`: `executed_path`, `failed_cells`
+(`index`, `execution_count`, `ename`, `evalue`, `traceback` with the learner's frames only, and a
+`hint` where one helps), `timed_out_cells`, `notes`, `kernel`, `answers` (questionnaire, or None),
+`timings` (seconds: `execute`, `connect`, `total_start`).
+
+Batch grading can start the next kernel while the current submission is graded (a kernel takes
+seconds to import torch):
+
+    handle = start_kernel(limits=limits)            # returns at once; the kernel gets ready alone
+    ...
+    worker, notebook = load_notebook_worker(path, workdir=workdir, limits=limits, kernel=handle)
+
+`load_notebook_worker` owns the handle from then on (the worker closes it); a handle never passed
+to it must be closed with `handle.close()`. A handle serves one submission only.
+"""
+
+from grader.notebook.kernel import KernelHandle, start_kernel
+from grader.notebook.loading import CELL_TIMEOUT, NOTEBOOK_BUDGET, load_notebook_worker
+
+__all__ = ["CELL_TIMEOUT", "KernelHandle", "NOTEBOOK_BUDGET", "load_notebook_worker", "start_kernel"]

@@ -1,0 +1,286 @@
+"""Starting a grading kernel, and the trusted side's handle on it.
+
+`start_kernel` launches `grader.notebook.launch` (an IPython kernel under the worker's limits) with
+jupyter_client, in a private folder with a stripped environment, and returns at once: the kernel
+imports torch and gets ready while the caller does other work (batch grading starts the next
+submission's kernel while the current one is graded). Its fastai home holds the generated data sets
+(`--data generated`, the default) or points at the user's own fastai cache (`--data real`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from grader.worker.limits import Limits
+
+DATA_CHOICES = ("generated", "real")
+KERNEL_LABEL = "the grader's Python {major}.{minor} kernel (python3)"
+NO_NETWORK_PROXY = "http://127.0.0.1:9"
+"""Downloads fail at once (connection refused) instead of hanging: nothing is fetched while grading."""
+LOG_BYTES = 64_000
+
+
+def kernel_label() -> str:
+    return KERNEL_LABEL.format(major=sys.version_info.major, minor=sys.version_info.minor)
+
+
+class KernelHandle:
+    """One started grading kernel: its manager, folder, fastai home and output log."""
+
+    def __init__(self, km, home: Path, fastai_home: Path, log_path: Path, *, data: str,
+                 own_home: bool, notes: list[str], preparing: threading.Thread | None):
+        self.km = km
+        """The jupyter_client AsyncKernelManager (nbclient drives it)."""
+        self.home = home
+        """The kernel's working folder and HOME."""
+        self.fastai_home = fastai_home
+        """Where `untar_data` looks (FASTAI_HOME in the kernel)."""
+        self.log_path = log_path
+        """The kernel process's own stdout/stderr (what bypasses the notebook's outputs)."""
+        self.data = data
+        self.own_home = own_home
+        self.notes = notes
+        """Things the learner should know about this kernel (data missing, ...)."""
+        self.started = time.monotonic()
+        self.readable: list[Path] = []
+        """Folders the kernel may read besides its own (with the sandbox on)."""
+        self.sandboxed = True
+        """Whether the sandbox was asked for (GRADER_SANDBOX is not `off`)."""
+        self._preparing = preparing
+        self._closed = False
+
+    def can_read(self, path: Path) -> bool:
+        """Whether the kernel sees `path` (inside its folder or a readable one, or no sandbox)."""
+        path = Path(path).resolve()
+        folders = [self.home, *self.readable]
+        return not self.sandboxed or any(path == f or f in path.parents for f in folders)
+
+    def measures(self) -> dict[str, str]:
+        """The sandbox measures the kernel applied before any learner code ran ({} if unknown)."""
+        try:
+            data = json.loads((self.home / ".sandbox.json").read_text())
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None)
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        return getattr(getattr(self.km, "provisioner", None), "process", None)
+
+    @property
+    def alive(self) -> bool:
+        process = self.process
+        return process is not None and process.poll() is None
+
+    def wait_data(self) -> None:
+        """Block until the kernel's data sets are in place (copied in a background thread)."""
+        if self._preparing is not None:
+            self._preparing.join()
+            self._preparing = None
+
+    def interrupt(self) -> None:
+        """SIGINT to the kernel's process group (what Jupyter's "interrupt" does)."""
+        if self.pid is not None:
+            try:
+                os.killpg(self.pid, signal.SIGINT)
+            except OSError:
+                pass
+
+    def exit_status(self, timeout: float = 2.0) -> int | None:
+        """The kernel's return code once it has ended (negative: killed by that signal), else None."""
+        process = self.process
+        if process is None:
+            return None
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self) -> None:
+        """Kill the kernel and everything it started (its session, its own user's processes)."""
+        if self.pid is not None:
+            from grader.worker import sandbox
+
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            sandbox.sweep_user(sandbox.uid_for(self.pid))
+        process = self.process
+        if process is not None:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def close(self) -> None:
+        """Kill the kernel, release its connection files, and remove its folder if it made it."""
+        if self._closed:
+            return
+        self._closed = True
+        self.kill()
+        self.wait_data()
+        try:
+            from jupyter_core.utils import run_sync
+
+            run_sync(self.km.cleanup_resources)()
+        except Exception:  # the kernel is dead anyway; leftover files are in its folder
+            pass
+        if self.own_home:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+    def output_text(self, limit: int = LOG_BYTES) -> str:
+        """The start of the kernel's own log (C-level output, crashes), at most `limit` bytes."""
+        try:
+            with open(self.log_path, "rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError:
+            return ""
+        text = data[:limit].decode("utf-8", errors="replace")
+        return text + ("\n... (more output not kept)" if len(data) > limit else "")
+
+
+def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data: str = "generated",
+                 cuda: bool | None = None, readable: list[Path] | tuple = ()) -> KernelHandle:
+    """Launch a grading kernel and return its handle without waiting for it to be ready.
+
+    `home` is the kernel's private working folder (made, and removed on close, when None): with the
+    sandbox on, the only folder it may write, and with `readable` (read-only) the only ones it sees
+    besides the Python environment. `data`: `generated` (the grader's data sets, no download) or
+    `real` (the data sets in the user's own fastai cache, read-only).
+    """
+    if data not in DATA_CHOICES:
+        from grader.errors import UsageError
+
+        raise UsageError(f"--data must be one of {', '.join(DATA_CHOICES)}, not {data!r}")
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    from grader.worker import sandbox
+    from grader.worker.client import worker_env
+
+    limits = (limits or Limits()).validate()
+    if cuda is None:
+        cuda = _cuda_available()
+    own_home = home is None
+    home = Path(tempfile.mkdtemp(prefix="grader-kernel-")) if home is None else Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    home = home.resolve()
+    fastai_home = home / ".fastai"
+    readable = [Path(p).resolve() for p in readable]
+    notes: list[str] = []
+    preparing = None
+    if data == "generated":
+        preparing = threading.Thread(target=_copy_generated, args=(fastai_home,), daemon=True)
+        preparing.start()
+    else:
+        real, note = _point_at_real_data(fastai_home)
+        readable += real
+        notes += note
+    torch_home = Path(_torch_home())
+    if torch_home.is_dir():
+        readable.append(torch_home.resolve())
+    env = worker_env(str(home), {
+        "FASTAI_HOME": str(fastai_home),
+        "TORCH_HOME": str(torch_home),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_DATA_DIR": str(home / ".jupyter" / "data"),
+        "MPLCONFIGDIR": str(home / ".matplotlib"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "http_proxy": NO_NETWORK_PROXY, "https_proxy": NO_NETWORK_PROXY,
+        "HTTP_PROXY": NO_NETWORK_PROXY, "HTTPS_PROXY": NO_NETWORK_PROXY,
+        "no_proxy": "", "NO_PROXY": "",
+    })
+    confine = {**sandbox.options_from_env(), "readable": [str(p) for p in readable]}
+    argv = [sys.executable, "-P", "-s", "-Xfrozen_modules=off", "-m", "grader.notebook.launch",
+            "--limits", json.dumps(limits.to_dict()), "--confine", json.dumps(confine),
+            *(["--cuda"] if cuda else []), "-f", "{connection_file}",
+            "--HistoryManager.hist_file=:memory:"]
+    # IPC (Unix sockets in the kernel's folder), not TCP: the sandboxed kernel has no network at all.
+    km = AsyncKernelManager(connection_file=str(home / ".kernel.json"), transport="ipc",
+                            ip=str(home / ".kernel-ipc"))
+    km._kernel_spec = KernelSpec(argv=argv, display_name="grader python3", language="python",
+                                 env={}, metadata={})
+    log_path = home / ".kernel.log"
+    with open(log_path, "wb") as log:
+        run_sync(km.start_kernel)(env=env, cwd=str(home), stdout=log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL)
+    handle = KernelHandle(km, home, fastai_home, log_path, data=data, own_home=own_home, notes=notes,
+                          preparing=preparing)
+    handle.readable = readable
+    handle.sandboxed = confine.get("enabled", True)
+    return handle
+
+
+def _copy_generated(fastai_home: Path) -> None:
+    """The generated data sets, writable by the kernel's user (fastai writes models/ beside them)."""
+    from grader.data import fastai_cache
+
+    fastai_cache.copy_generated(fastai_home)
+    _open_up(fastai_home)
+
+
+def _point_at_real_data(fastai_home: Path) -> tuple[list[Path], list[str]]:
+    """A private fastai home whose `data` is the user's real data folder (read-only in the kernel)."""
+    import configparser
+
+    from grader.data import fastai_cache
+
+    real_home = fastai_cache.default_home()
+    data = fastai_cache.data_dir(real_home)
+    notes = []
+    missing = [name for name, path in fastai_cache.real_data_status(real_home).items() if not path]
+    if missing:
+        notes.append(f"--data real: {', '.join(missing)} is not in your fastai cache ({data}), so "
+                     "`untar_data` cannot find it (nothing is downloaded while grading). Run without "
+                     "--data real to use the grader's generated data.")
+    fastai_home.mkdir(parents=True, exist_ok=True)
+    parser = configparser.ConfigParser()
+    parser["DEFAULT"] = {**fastai_cache.CONFIG, "data": str(data)}
+    with open(fastai_home / "config.ini", "w") as handle:
+        parser.write(handle)
+    (fastai_home / "archive").mkdir(exist_ok=True)
+    _open_up(fastai_home)
+    return ([data.resolve()] if data.is_dir() else []), notes
+
+
+def _open_up(folder: Path) -> None:
+    """Make a folder tree of the kernel's private home writable by the kernel's own user."""
+    for root, dirs, files in os.walk(folder):
+        os.chmod(root, 0o777)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o666)
+
+
+def _cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+def _torch_home() -> str:
+    """The user's torch cache, so pretrained weights already downloaded there can be used."""
+    explicit = os.environ.get("TORCH_HOME")
+    if explicit:
+        return explicit
+    cache = os.environ.get("XDG_CACHE_HOME", os.path.join(os.path.expanduser("~"), ".cache"))
+    return os.path.join(cache, "torch")
