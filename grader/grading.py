@@ -31,6 +31,9 @@ def validate_submission(path: Path) -> Path:
         raise SubmissionError(f"{path}: no such file",
                               hint="Give the path of your exercises file, e.g. `grader check ch6 "
                                    "exercises/ch6.py`.")
+    if path.is_symlink():  # the grader may read what the learner cannot: never follow their links
+        raise SubmissionError(f"{path} is a symbolic link, not a file",
+                              hint="Submit the file itself, not a link to it.")
     if path.is_dir():
         raise SubmissionError(f"{path} is a folder, not a file",
                               hint="Give the .py or .ipynb file inside it.")
