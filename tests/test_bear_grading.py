@@ -110,7 +110,7 @@ def test_hidden_labels_are_never_on_disk(tmp_path):
     hidden = bears.make_hidden_set(tmp_path / "hidden", 30)
     files = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
     assert files == sorted(f.name for f in hidden.files)
-    assert all(name.startswith("hidden_") and name.endswith(".png") for name in files)
+    assert all(name.startswith("hidden_") and name.endswith((".png", ".jpg")) for name in files)
     assert {len(labels) for labels in hidden.labels} == {0, 1, 2}
     assert staging() == before, "the staging folder with labels.csv is removed"
 
