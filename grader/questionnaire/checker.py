@@ -1,0 +1,150 @@
+"""Grading answers against a rubric: concepts found and missing, points, status, review flags.
+
+An answer earns the points of every concept found. Then, in this order:
+
+* a contradiction of the rubric found in it scores it 0 and flags it for review;
+* an answer that repeats the question and adds nothing scores 0 and is flagged;
+* a keyword list (terms without sentences) is flagged and earns at most half the points;
+* a concept that is missing although one of its phrasings appears with the other polarity (a key
+  idea negated, or a negated form affirmed) flags the answer: the negation may have been misread;
+* an answer longer than `MAX_ANSWER_CHARS` is checked on its beginning only, and flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from grader.questionnaire.matching import Phrase
+from grader.questionnaire.normalize import Doc, analyze
+from grader.questionnaire.results import QuestionnaireResult, QuestionResult
+from grader.questionnaire.review import is_keyword_list, is_pasted_question
+from grader.questionnaire.rubric import Concept, Contradiction, QuestionRubric, Rubric, load_rubric
+
+KEYWORD_LIST_SHARE = 0.5
+"""Share of the points a keyword list can earn at most."""
+MAX_ANSWER_CHARS = 10_000
+"""Longer answers are checked on their beginning only, and flagged for review."""
+
+
+def grade_questionnaire(answers: Mapping[int | str, str | None], chapter: str = "ch6", *,
+                        rubric: Rubric | None = None) -> QuestionnaireResult:
+    """Grade answers `{question number: text}`: every question of the chapter's rubric gets a result
+    (a missing or empty answer: 0, "not answered"). Numbers the rubric does not have are ignored.
+    `rubric` overrides the chapter's packaged rubric (see `load_rubric`)."""
+    rubric = rubric or load_rubric(chapter)
+    by_number = _by_number(answers)
+    results = [grade_answer(q, by_number.get(n), rubric) for n, q in rubric.questions.items()]
+    return QuestionnaireResult(chapter=rubric.chapter, questions=results,
+                               points=round(sum(r.points for r in results), 2),
+                               max_points=round(sum(r.max_points for r in results), 2))
+
+
+def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> QuestionResult:
+    """Grade one answer to one question of `rubric`."""
+    text = (answer or "").strip()
+    result = QuestionResult(number=q.number, question=q.question, answer=text, points=0.0,
+                            max_points=q.max_points, model_answer=q.model_answer)
+    checked = text[:MAX_ANSWER_CHARS]
+    doc = analyze(checked, rubric.aliases)
+    if not doc.tokens:
+        result.answer = ""
+        result.concepts_missing = [{"concept": c.concept, "feedback": c.feedback} for c in q.concepts]
+        return result
+    reasons = []
+    if len(text) > MAX_ANSWER_CHARS:
+        reasons.append(f"the answer is very long: only its first {MAX_ANSWER_CHARS} characters "
+                       "were checked")
+    points = 0.0
+    for concept in q.concepts:
+        found, opposite = _evaluate(concept, doc)
+        if found:
+            points += concept.points
+            result.concepts_found.append(concept.concept)
+        else:
+            result.concepts_missing.append({"concept": concept.concept, "feedback": concept.feedback})
+            if opposite:
+                reasons.append(f"“{concept.concept}” appears with the opposite meaning (a negation?)")
+    for contradiction in q.contradictions:
+        if _evaluate(contradiction, doc)[0]:
+            result.contradictions.append(contradiction.feedback)
+    if result.contradictions:
+        points = 0.0
+        reasons.insert(0, "the answer says something that contradicts the correct answer")
+    if is_pasted_question(doc, _question_doc(rubric, q.number)):
+        points = 0.0
+        reasons.insert(0, "the answer repeats the question without answering it")
+    elif is_keyword_list(checked, *_vocabulary(rubric, q.number)):
+        points = min(points, KEYWORD_LIST_SHARE * q.max_points)
+        reasons.insert(0, "the answer is a list of keywords, not sentences")
+    result.points = round(points, 2)
+    result.needs_review = bool(reasons)
+    result.review_reason = "; ".join(reasons) if reasons else None
+    result.status = ("correct" if result.points >= q.max_points else
+                     "partial" if result.points > 0 else "wrong")
+    return result
+
+
+def _evaluate(concept: Concept | Contradiction, doc: Doc) -> tuple[bool, bool]:
+    """(found, opposite): found with the required polarity in its scope; else whether a phrasing
+    matched only with the other polarity."""
+    per_group: list[set] = []
+    opposite = False
+    for group in concept.groups:
+        keys = set()
+        for phrase in group:
+            for match in phrase.matches(doc):
+                if phrase.accepts(match):
+                    keys.add(_scope_key(concept.scope, match))
+                else:
+                    opposite = True
+        per_group.append(keys)
+    if concept.scope == "answer":
+        found = all(per_group)
+    else:
+        found = bool(set.intersection(*per_group)) if per_group else False
+    return found, opposite and not found
+
+
+def _scope_key(scope: str, match) -> object:
+    if scope == "sentence":
+        return match.sentence
+    if scope == "part":
+        return match.sentence, match.part
+    return 0
+
+
+def _by_number(answers: Mapping[int | str, str | None]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for key, value in (answers or {}).items():
+        m = re.fullmatch(r"\s*q?(\d+)\s*", str(key), re.I)
+        if not m:
+            continue
+        if isinstance(value, (list, tuple)):
+            value = "".join(map(str, value))
+        out[int(m.group(1))] = "" if value is None else str(value)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _question_doc(rubric: Rubric, number: int) -> Doc:
+    """The question's text, analysed (rubrics hash by identity)."""
+    return analyze(rubric.questions[number].question, rubric.aliases)
+
+
+@lru_cache(maxsize=256)
+def _vocabulary(rubric: Rubric, number: int) -> tuple[set[str], tuple[str, ...]]:
+    """The words of a question and of its rubric's phrasings (and the phrasings' prefixes)."""
+    q = rubric.questions[number]
+    vocabulary = {t.norm for t in analyze(q.question, rubric.aliases).tokens}
+    prefixes = []
+    phrases: list[Phrase] = [p for c in (*q.concepts, *q.contradictions) for g in c.groups for p in g]
+    for phrase in phrases:
+        for slot in phrase.slots:
+            for alt in slot.alternatives:
+                if alt.prefix:
+                    prefixes.append(alt.tokens[0])
+                else:
+                    vocabulary.update(alt.tokens)
+    return vocabulary, tuple(prefixes)
