@@ -82,11 +82,13 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
           answers: Path | None = None, learner_name: str | None = None, zygote: Zygote | None = None,
           progress: Callable[[str], None] | None = None, bear_budget: float = 600.0,
           cell_timeout: float | None = None, data: str = "generated",
-          executed_notebook: Path | None = None) -> RunResult:
+          executed_notebook: Path | None = None, kernel=None) -> RunResult:
     """Grade one submission and return its result (never raises for faults of the learner's code).
 
     Notebooks only: `cell_timeout` (seconds per cell), `data` (`generated` or `real` data sets for
-    `untar_data`), `executed_notebook` (where to keep the executed notebook; the work folder is removed).
+    `untar_data`), `executed_notebook` (where to keep the executed notebook; the work folder is removed),
+    `kernel` (a handle from `grader.notebook.start_kernel`, started ahead by batch grading; this run
+    owns it from then on).
     """
     submission = validate_submission(Path(submission))
     ch = get_chapter(chapter)
@@ -108,7 +110,7 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             worker, notebook = load_notebook_worker(submission, workdir=workdir, limits=limits,
                                                     zygote=zygote, progress=say,
                                                     cell_timeout=cell_timeout, data=data,
-                                                    save_to=executed_notebook)
+                                                    save_to=executed_notebook, kernel=kernel)
         else:
             copy = workdir / submission.name
             shutil.copyfile(submission, copy)
