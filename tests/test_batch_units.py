@@ -96,11 +96,15 @@ def test_bad_entries_are_rows_that_say_why(tmp_path):
     (tmp_path / "several" / "b.ipynb").write_text("{}")
     (tmp_path / "broken.py").symlink_to(tmp_path / "missing.py")
     os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "sneaky.py").symlink_to("/etc/hostname")
+    (tmp_path / "gina").mkdir()
+    (tmp_path / "gina" / "ch6.py").symlink_to("/etc/hostname")
     subs = {s.learner: s for s in discover(tmp_path, CH6)}
+    assert subs["sneaky"].error_kind == subs["gina"].error_kind == "link"
     assert subs["notes"].error_kind == "wrong_type" and ".txt" in subs["notes"].error
     assert subs["empty"].error_kind == "no_submission"
     assert subs["several"].error_kind == "several_submissions" and "a.py, b.ipynb" in subs["several"].error
-    assert subs["broken"].error_kind == "unreadable"
+    assert subs["broken"].error_kind == "link" and "symbolic link" in subs["broken"].error
     assert subs["pipe"].error_kind == "unreadable" and "not a regular file" in subs["pipe"].error
 
 
@@ -138,6 +142,20 @@ def test_huge_sparse_file_is_refused_without_reading_it(tmp_path):
     assert err.value.kind == "too_large"
 
 
+def test_a_file_swapped_for_a_link_or_pipe_after_discovery_is_not_followed(tmp_path):
+    (tmp_path / "swap.py").write_text("x = 1")
+    (tmp_path / "pipe.py").write_text("x = 1")
+    swap, pipe = discover(tmp_path, CH6)[::-1]
+    (tmp_path / "swap.py").unlink()
+    (tmp_path / "swap.py").symlink_to("/etc/hostname")
+    (tmp_path / "pipe.py").unlink()
+    os.mkfifo(tmp_path / "pipe.py")
+    for sub in (swap, pipe):
+        with pytest.raises(Ungradable) as err:
+            read_submission(sub)  # a FIFO would block a plain open: this must return at once
+        assert err.value.kind == "unreadable"
+
+
 def test_binary_file_is_not_text(tmp_path):
     (tmp_path / "bin.py").write_bytes(b"\x7fELF\0\0")
     [sub] = discover(tmp_path, CH6)
@@ -149,14 +167,14 @@ def test_binary_file_is_not_text(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     (tmp_path / "locked.py").write_text("x = 1")
     [sub] = discover(tmp_path, CH6)
-    real_open = open
+    real_open = os.open
 
     def deny(path, *args, **kwargs):
         if str(path).endswith("locked.py"):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)  # root reads any file, so simulate the refusal
+    monkeypatch.setattr(os, "open", deny)  # root reads any file, so simulate the refusal
     with pytest.raises(Ungradable, match="Permission denied") as err:
         read_submission(sub)
     assert err.value.kind == "unreadable"
@@ -219,6 +237,61 @@ def test_atomic_write_leaves_old_file_when_interrupted(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]  # no temporary left behind
 
 
+# -- what a rerun grades ----------------------------------------------------------------------------
+def test_plan_grades_only_what_changed_or_never_finished(tmp_path):
+    from grader.batch.runner import plan
+
+    root, store = tmp_path / "class", Store(tmp_path / "out")
+    root.mkdir()
+    for name in ("same", "changed", "errored", "renamed"):
+        (root / f"{name}.py").write_text(f"{name} = 1\n")
+    settings = {**SETTINGS, "chapter": "ch6"}
+
+    def run_plan(force=False):
+        snapshots = tmp_path / f"snap{len(list(tmp_path.iterdir()))}"
+        snapshots.mkdir()
+        records = {}
+        tasks, reused = plan(discover(root, CH6), store, settings=settings, records=records,
+                             snapshots=snapshots, force=force)
+        return {t.learner: t for t in tasks}, reused, records
+
+    tasks, reused, _ = run_plan()
+    assert set(tasks) == {"same", "changed", "errored", "renamed"} and reused == 0
+    for name, task in tasks.items():  # as if the slots had graded them
+        assert open(task.file).read() == f"{name} = 1\n"
+        record = record_for_result(a_result(name), entry=task.entry, safe=task.safe, key=task.key)
+        if name == "errored":
+            record = failed_record(learner=name, entry=task.entry, safe=task.safe, key=task.key,
+                                   chapter="ch6", status="error", kind="grader_error",
+                                   message="slot died", final=False)
+        store.save(record)
+    (root / "changed.py").write_text("changed = 2\n")
+    (root / "renamed.py").rename(root / "Renamed.py")  # same bytes, but shown under a new name
+    tasks, reused, records = run_plan()
+    assert set(tasks) == {"changed", "errored", "Renamed"} and reused == 1
+    kept = records[safe_name("same")]
+    assert kept.learner == "same" and kept.status == "passed"  # the earlier result, as it was
+    tasks, reused, _ = run_plan(force=True)
+    assert len(tasks) == 4 and reused == 0
+
+
+def test_plan_records_bad_input_without_grading_it(tmp_path):
+    from grader.batch.runner import plan
+
+    root, store = tmp_path / "class", Store(tmp_path / "out")
+    root.mkdir()
+    (root / "notes.txt").write_text("hi")
+    (root / "bin.py").write_bytes(b"\0\0")
+    records = {}
+    tasks, reused = plan(discover(root, CH6), store, settings=SETTINGS, records=records,
+                         snapshots=tmp_path)
+    assert tasks == [] and reused == 0
+    assert {r.status for r in records.values()} == {"ungradable"}
+    for record in records.values():
+        assert store.load(record.safe).error == record.error
+        assert (store.folder(record.safe) / "results.json").is_file()
+
+
 # -- gradebook -------------------------------------------------------------------------------------
 def test_gradebook_rows_columns_and_formula_guard(tmp_path):
     store = Store(tmp_path)
@@ -276,12 +349,15 @@ def test_gradescope_for_an_ungradable_row():
 def test_gradescope_questionnaire_per_question():
     result = a_result()
     result.questionnaire = {"points": 1.0, "max_points": 2.0, "questions": [
-        {"number": 1, "points": 1.0, "max_points": 1.0, "feedback": "good"},
-        {"number": 2, "points": 0.0, "max_points": 1.0, "feedback": "see chapter"}]}
+        {"number": 1, "points": 1.0, "max_points": 1.0, "status": "correct"},
+        {"number": 2, "points": 0.0, "max_points": 1.0, "status": "wrong",
+         "concepts_missing": [{"concept": "c", "feedback": "see chapter"}]}]}
     doc = to_gradescope(result, status="failed")
     assert gradescope_problems(doc) == []
-    names = [t["name"] for t in doc["tests"]]
-    assert "questionnaire: question 2" in names and doc["score"] == 6.0
+    second = next(t for t in doc["tests"] if t["name"] == "questionnaire: question 2")
+    assert (second["score"], second["max_score"]) == (0.0, 1.0)
+    assert "wrong" in second["output"] and "see chapter" in second["output"]
+    assert doc["score"] == 6.0
 
 
 # -- class summary ---------------------------------------------------------------------------------

@@ -100,17 +100,19 @@ def discover(root: Path, chapter: Chapter) -> list[Submission]:
 def _entry(root: Path, name: str, chapter: Chapter) -> Submission:
     path = root / name
     shown = name.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(name) else name
+    stem = Path(shown).stem if Path(shown).suffix else shown
     try:
-        info = os.stat(path)
+        info = os.lstat(path)
     except OSError as exc:
-        stem = Path(shown).stem if Path(shown).suffix in SUFFIXES else shown
         sub = Submission(learner=normalise(stem), entry=shown, safe=safe_name(stem))
-        return sub.fail("unreadable", f"{shown} cannot be read: {exc.strerror} (a broken link?)")
+        return sub.fail("unreadable", f"{shown} cannot be read: {exc.strerror}")
     if stat.S_ISDIR(info.st_mode):
         sub = Submission(learner=normalise(shown), entry=shown, safe=safe_name(shown))
         return _folder(sub, path, chapter)
-    learner = Path(shown).stem if Path(shown).suffix else shown
-    sub = Submission(learner=normalise(learner), entry=shown, safe=safe_name(learner), file=path)
+    sub = Submission(learner=normalise(stem), entry=shown, safe=safe_name(stem), file=path)
+    if stat.S_ISLNK(info.st_mode):
+        return sub.fail("link", f"{shown} is a symbolic link: submit the file itself (the grader never "
+                                "follows links: they could point at files the learner cannot read)")
     if not stat.S_ISREG(info.st_mode):
         return sub.fail("unreadable", f"{shown} is not a regular file")
     if path.suffix not in SUFFIXES:
@@ -125,7 +127,7 @@ def _folder(sub: Submission, path: Path, chapter: Chapter) -> Submission:
     except OSError as exc:
         return sub.fail("unreadable", f"the folder {sub.entry} cannot be read: {exc.strerror}")
     candidates = [n for n in inside if not _ignored(n) and Path(n).suffix in SUFFIXES
-                  and (path / n).is_file()]
+                  and ((path / n).is_file() or (path / n).is_symlink())]
     if not candidates:
         return sub.fail("no_submission", f"the folder {sub.entry} holds no .py or .ipynb file")
     if len(candidates) > 1:
@@ -134,8 +136,13 @@ def _folder(sub: Submission, path: Path, chapter: Chapter) -> Submission:
                         f"({', '.join(candidates)}): leave exactly one")
     sub.file = path / candidates[0]
     sub.entry = f"{sub.entry}/{candidates[0]}"
-    if chapter.questionnaire_sheet and (path / chapter.questionnaire_sheet).is_file():
-        sub.sheet = path / chapter.questionnaire_sheet
+    sheet = path / chapter.questionnaire_sheet if chapter.questionnaire_sheet else None
+    for inside_path in (sub.file, sheet):
+        if inside_path is not None and inside_path.is_symlink():
+            return sub.fail("link", f"{sub.entry.split('/')[0]}/{inside_path.name} is a symbolic link: "
+                                    "submit the file itself")
+    if sheet is not None and sheet.is_file():
+        sub.sheet = sheet
     return sub
 
 
@@ -158,27 +165,38 @@ def _merge_duplicates(found: list[Submission]) -> list[Submission]:
 
 
 def read_submission(sub: Submission) -> tuple[bytes, bytes | None]:
-    """The bytes of the submission (and its sheet), checked; raises Ungradable."""
+    """The bytes of the submission (and its sheet), checked; raises Ungradable.
+
+    Opened without following links and without blocking, then checked to be a regular file: what
+    was swapped in since discovery cannot make the grader read elsewhere or hang."""
     assert sub.file is not None
-    try:
-        size = os.stat(sub.file).st_size
-    except OSError as exc:
-        raise Ungradable("unreadable", f"{sub.entry} cannot be read: {exc.strerror}") from None
-    if size > MAX_SUBMISSION_BYTES:
-        raise Ungradable("too_large", f"{sub.entry} is {size / 1e6:.0f} MB, more than the "
-                                      f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a submission may be")
-    try:
-        with open(sub.file, "rb") as handle:
-            data = handle.read(MAX_SUBMISSION_BYTES + 1)
-        sheet = sub.sheet.read_bytes()[:MAX_SUBMISSION_BYTES] if sub.sheet else None
-    except OSError as exc:
-        raise Ungradable("unreadable", f"{sub.entry} cannot be read: {exc.strerror}") from None
-    if len(data) > MAX_SUBMISSION_BYTES:
-        raise Ungradable("too_large", f"{sub.entry} is more than the "
-                                      f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a submission may be")
+    data = _read_regular(sub.file, sub.entry)
+    sheet = _read_regular(sub.sheet, sub.entry) if sub.sheet is not None else None
     if b"\0" in data[:4096]:
         raise Ungradable("not_text", f"{sub.entry} is not a text file: submit the source file itself")
     return data, sheet
+
+
+def _read_regular(path: Path, entry: str) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise Ungradable("unreadable", f"{entry} cannot be read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Ungradable("unreadable", f"{entry} is not a regular file")
+        if info.st_size > MAX_SUBMISSION_BYTES:
+            raise Ungradable("too_large", f"{entry} is {info.st_size / 1e6:.0f} MB, more than the "
+                                          f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a submission may be")
+        try:
+            data = handle.read(MAX_SUBMISSION_BYTES + 1)
+        except OSError as exc:
+            raise Ungradable("unreadable", f"{entry} cannot be read: {exc.strerror}") from None
+    if len(data) > MAX_SUBMISSION_BYTES:
+        raise Ungradable("too_large", f"{entry} is more than the "
+                                      f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a submission may be")
+    return data
 
 
 def _has_surrogates(name: str) -> bool:

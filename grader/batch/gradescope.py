@@ -67,11 +67,15 @@ def _questions(questionnaire: dict[str, Any]) -> list[dict[str, Any]]:
     for i, q in enumerate(questions, 1):
         if not isinstance(q, dict):
             continue
-        number = q.get("number", q.get("id", i))
-        feedback = q.get("feedback") or q.get("message") or ""
-        out.append({"name": f"questionnaire: question {number}",
+        lines = [str(q.get("status", ""))]
+        lines += [str(m.get("feedback") or m.get("concept") or "") for m in q.get("concepts_missing") or []
+                  if isinstance(m, dict)]
+        if q.get("needs_review") and q.get("review_reason"):
+            lines.append(f"To be reviewed by a person: {q['review_reason']}")
+        out.append({"name": f"questionnaire: question {q.get('number', i)}",
                     "score": float(q.get("points", 0.0)), "max_score": float(q.get("max_points", 0.0)),
-                    "output": str(feedback), "visibility": "visible", "tags": ["questionnaire"]})
+                    "output": "\n".join(line for line in lines if line), "visibility": "visible",
+                    "tags": ["questionnaire"]})
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
+import sys
 from pathlib import Path
 
 from grader.batch.gradescope import to_gradescope
@@ -28,14 +28,16 @@ def write_learner_files(store: Store, record: Record) -> dict[str, Path | None]:
 
 
 def _write_report(result, path: Path) -> Path | None:
-    """Render to a temporary name, then rename: a kill never leaves half a report behind."""
+    """The learner's report (atomic, like every file of the batch). A report that fails to render
+    costs that report only: the result is already saved, and the batch goes on."""
     from grader.commands.check import write_html_report
 
-    written = write_html_report(result, path.with_name(f".{path.name}.tmp"))
-    if written is None:
+    try:
+        return write_html_report(result, path)
+    except Exception as exc:
+        print(f"grader batch: no report for {result.learner!r}: {type(exc).__name__}: {exc}",
+              file=sys.stderr)
         return None
-    os.replace(written, path)
-    return path
 
 
 def files_outdated(store: Store, record: Record) -> bool:

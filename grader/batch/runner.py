@@ -93,7 +93,8 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
     snapshots = Path(tempfile.mkdtemp(prefix="grader-batch-"))
     tasks: list[Task] = []
     try:
-        tasks, reused = _plan(subs, store, ch.name, settings, records, snapshots, force=options.force)
+        tasks, reused = plan(subs, store, settings=settings, records=records, snapshots=snapshots,
+                             force=options.force)
         book.write(full=True)
         progress = progress or Progress(len(tasks))
         progress.begin(len(tasks))
@@ -122,9 +123,14 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
                         counts=counts(rows), paths=paths, seconds=time.monotonic() - t0)
 
 
-def _plan(subs: list[Submission], store: Store, chapter: str, settings: dict[str, Any],
-          records: dict[str, Record], snapshots: Path, *, force: bool) -> tuple[list[Task], int]:
-    """Record the ungradable rows, keep the unchanged results, snapshot what needs grading."""
+def plan(subs: list[Submission], store: Store, *, settings: dict[str, Any], records: dict[str, Record],
+         snapshots: Path, force: bool = False) -> tuple[list[Task], int]:
+    """Decide what needs grading: record the ungradable rows and keep the unchanged results (both
+    into `records`), snapshot the rest into `snapshots`; returns the tasks and how many were kept.
+
+    A result is kept when its record is final (not a grader error) and its key (submission bytes,
+    sheet, grader code and settings) and learner are the same, unless `force`."""
+    chapter = settings["chapter"]
     tasks, reused = [], 0
     for sub in subs:
         if sub.error is None:
