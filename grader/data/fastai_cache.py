@@ -31,6 +31,8 @@ CONFIG = {"data": "data", "archive": "archive", "storage": "tmp", "model": "mode
 """fastai's default `config.ini` keys (what `fastai_cfg()` would create)."""
 BEARS = "bears"
 """Folder (under the data dir) of the generated bear images, for the multi-label bear exercise."""
+PASCAL_ROWS = 200
+"""Rows of the generated PASCAL `train.csv` (every class appears among the training rows)."""
 _DONE = ".grader-generated"
 
 
@@ -59,7 +61,10 @@ def populate(fastai_home: Path, *, bears: bool = True) -> dict[str, Path]:
         dest = data / folder
         if dest.exists():
             shutil.rmtree(dest)
-        made[name] = (make_pascal if name == "PASCAL_2007" else make_biwi)(dest, images=True)
+        if name == "PASCAL_2007":  # enough rows that every class is in the training set
+            made[name] = make_pascal(dest, images=True, n=PASCAL_ROWS)
+        else:
+            made[name] = make_biwi(dest, images=True)
     if bears:
         try:
             from grader.data.bears import make_bears
