@@ -191,7 +191,8 @@ def _questionnaire(data: Any) -> dict[str, Any] | None:
             "model_answer": str(q.get("model_answer") or ""),
             "code_passed": q.get("code_passed"),
             "code_feedback": _text(q.get("code_feedback")),
-            "open": status in ("partial", "wrong") or bool(q.get("needs_review")),
+            "open": status in ("partial", "wrong") or bool(q.get("needs_review"))
+                    or q.get("code_passed") is False,
         })
     statuses = [q["status"] for q in questions]
     return {
