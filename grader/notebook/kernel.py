@@ -193,8 +193,10 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
         readable += real
         notes += note
     torch_home = Path(_torch_home())
-    if torch_home.is_dir():
+    if torch_home.is_dir():  # weights cached there can be used (read-only)
         readable.append(torch_home.resolve())
+    else:  # nothing cached: a private, empty cache, so a download fails on the network, clearly
+        torch_home = home / ".torch"
     env = worker_env(str(home), {
         "FASTAI_HOME": str(fastai_home),
         "TORCH_HOME": str(torch_home),

@@ -117,7 +117,26 @@ def _answers(nb, notes: list[str]):
     except Exception as exc:  # a bug there must not stop the exercises from being graded
         notes.append(f"the questionnaire answers could not be read ({type(exc).__name__})")
         return None
+    if not answers and not _has_question_cells(nb):
+        return None  # no questionnaire in this notebook: an answer sheet beside it may have one
     return {int(k): v for k, v in answers.items()}
+
+
+def _has_question_cells(nb) -> bool:
+    """Whether the notebook has questionnaire cells at all (answered or not)."""
+    try:
+        from grader.questionnaire.answers import QUESTION_HEADING
+    except ImportError:
+        QUESTION_HEADING = None
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        if (cell.metadata.get("grader") or {}).get("question") is not None:
+            return True
+        first = cell.source.lstrip("\n").split("\n", 1)[0]
+        if QUESTION_HEADING is not None and QUESTION_HEADING.match(first):
+            return True
+    return False
 
 
 def _executed_name(submission: Path) -> str:

@@ -61,7 +61,7 @@ def read_notebook(path: Path) -> tuple[nbformat.NotebookNode, list[str]]:
         version = CURRENT
     if version < CURRENT:
         try:
-            nb = nbformat.convert(nbformat.from_dict(data), CURRENT)
+            nb = nbformat.reads(json.dumps(data), as_version=CURRENT, capture_validation_error={})
         except Exception as exc:
             raise NotebookProblem(
                 "OldFormat", f"{name} uses nbformat {version}, which could not be converted to "
