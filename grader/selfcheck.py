@@ -134,11 +134,13 @@ def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timi
     namespace, shell = _namespace(namespace)
     workdir = Path(tempfile.mkdtemp(prefix="grader-selfcheck-"))
     worker = InKernelWorker(namespace, shell, workdir=workdir, limits=Limits(timeout=timeout))
+    states = _random_states()  # the suite draws its inputs in this very process
     try:
         result.exercises = _run(ch, worker, workdir, only=only, skip=skip, timing=timing)
     finally:
         worker.close()
         shutil.rmtree(workdir, ignore_errors=True)
+        _restore_random(states)
     if worker.stuck:
         result.notes.append("a function did not stop when interrupted and may still be running in "
                             "this kernel: restart the kernel if it stays busy")
@@ -182,6 +184,22 @@ def _namespace(namespace: dict | None):
     return (frame.f_globals if frame is not None else {}), None
 
 
+def _random_states() -> tuple:
+    import numpy as np
+    import torch
+
+    return random.getstate(), np.random.get_state(), torch.get_rng_state()
+
+
+def _restore_random(states: tuple) -> None:
+    import numpy as np
+    import torch
+
+    random.setstate(states[0])
+    np.random.set_state(states[1])
+    torch.set_rng_state(states[2])
+
+
 class _Interrupted(BaseException):
     """Raised in the serving thread when a call took too long."""
 
@@ -194,13 +212,10 @@ def _selfcheck_server():
         """Leaves the learner's namespace and random generators as each call found them."""
 
         def op_call(self, request: dict) -> dict:
-            import numpy as np
-            import torch
-
             names = list(_decode_globals(request.get("globals")))
             missing = object()
             saved = {n: self.namespace.get(n, missing) for n in names}
-            states = random.getstate(), np.random.get_state(), torch.get_rng_state()
+            states = _random_states()
             try:
                 return super().op_call(request)
             finally:
@@ -209,9 +224,7 @@ def _selfcheck_server():
                         self.namespace.pop(n, None)
                     else:
                         self.namespace[n] = value
-                random.setstate(states[0])
-                np.random.set_state(states[1])
-                torch.set_rng_state(states[2])
+                _restore_random(states)
 
     return SelfCheckServer
 
