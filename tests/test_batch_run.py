@@ -319,3 +319,30 @@ def test_grader_side_failure_is_an_error_row_retried_on_rerun(tmp_path):
     assert row["status"] == "error" and "longer than 2 s" in row["error"]
     assert first.counts["error"] == 1
     assert Store(out).load(safe_name("stuck")).final is False  # so a rerun grades it again
+
+
+def notebook_of(source: str) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nbformat.writes(nb)
+
+
+def test_notebooks_are_graded_with_their_kernel_started_ahead(tmp_path):
+    root, out = tmp_path / "class", tmp_path / "out"
+    root.mkdir()
+    (root / "nina.ipynb").write_text(notebook_of(SOLVED))
+    (root / "omar.ipynb").write_text(notebook_of(STUBS.read_text()))
+    (root / "pia.py").write_text(SOLVED)
+    # a Jupyter kernel needs more headroom than the 400 MB that is plenty for a .py worker
+    options = BatchOptions(**{**OPTIONS, "jobs": 1, "memory_mb": 4096, "only": ["splitter", "img2pose"]})
+    outcome = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
+    assert outcome.graded == 3 and outcome.counts["error"] == 0
+    rows = read_csv(out / "gradebook.csv")
+    assert (rows["nina"]["splitter"], rows["nina"]["img2pose"]) == ("6", "3")
+    assert (rows["omar"]["splitter"], rows["omar"]["img2pose"]) == ("0", "0")
+    assert rows["pia"]["status"] == "passed"
+    log = (out / ".batch" / "slot-0.log").read_text()
+    assert "kernel started ahead for" in log, "the second notebook's kernel starts while the first grades"

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -42,17 +42,22 @@ class Task:
     def message(self) -> str:
         return json.dumps(self.__dict__) + "\n"
 
+    @property
+    def notebook(self) -> bool:
+        return self.file.endswith(".ipynb")
+
 
 @dataclass
 class _Slot:
     index: int
     proc: subprocess.Popen
     task: Task | None = None
+    queued: Task | None = None
+    """A notebook sent while `task` grades, so that its kernel starts ahead."""
     since: float = 0.0
     ready: bool = False
     buffer: bytes = b""
     restarts: int = 0
-    log: list[str] = field(default_factory=list)
 
 
 class Pool:
@@ -62,6 +67,7 @@ class Pool:
         self.jobs, self.options, self.log_dir = jobs, options, log_dir
         self.selector = selectors.DefaultSelector()
         self.slots: list[_Slot] = []
+        self.pending: collections.deque[Task] = collections.deque()
 
     def _start(self, index: int, restarts: int = 0) -> _Slot:
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -75,15 +81,20 @@ class Pool:
 
     def run(self, tasks: Iterable[Task], on_reply: Callable[[Task, dict], None],
             on_tick: Callable[[], None] | None = None) -> None:
-        pending = collections.deque(tasks)
+        self.pending = pending = collections.deque(tasks)
         if not pending:
             return
         self.slots = [self._start(i) for i in range(min(self.jobs, len(pending)))]
         try:
             while pending or any(s.task for s in self.slots):
                 for slot in self.slots:
-                    if slot.task is None and pending and slot.proc.poll() is None:
+                    if not pending or slot.proc.poll() is not None:
+                        continue
+                    if slot.task is None:
                         self._assign(slot, pending.popleft())
+                    elif slot.queued is None and pending[0].notebook:
+                        slot.queued = pending[0]  # its kernel starts while the current one grades
+                        self._send(slot, pending.popleft())
                 if not any(s.proc.poll() is None or s.task for s in self.slots):
                     for task in pending:  # no slot can run: every one of them failed to start
                         on_reply(task, {"state": "crashed", "message": self._why_dead()})
@@ -98,6 +109,9 @@ class Pool:
 
     def _assign(self, slot: _Slot, task: Task) -> None:
         slot.task, slot.since = task, time.monotonic()
+        self._send(slot, task)
+
+    def _send(self, slot: _Slot, task: Task) -> None:
         try:
             slot.proc.stdin.write(task.message().encode())
             slot.proc.stdin.flush()
@@ -121,7 +135,8 @@ class Pool:
                 if slot.task is not None:
                     slot.since = time.monotonic()
             elif slot.task is not None and reply.get("id") == slot.task.id:
-                task, slot.task = slot.task, None
+                task, slot.task, slot.queued = slot.task, slot.queued, None
+                slot.since = time.monotonic()
                 on_reply(task, reply)
 
     def _check_overdue(self, on_reply) -> None:
@@ -135,8 +150,10 @@ class Pool:
     def _lost(self, slot: _Slot, on_reply, message: str) -> None:
         self.selector.unregister(slot.proc.stdout)
         _kill(slot.proc)
-        slot.log.append(message)
         task, slot.task = slot.task, None
+        if slot.queued is not None:  # never started: another slot grades it
+            self.pending.appendleft(slot.queued)
+            slot.queued = None
         if task is not None:
             on_reply(task, {"id": task.id, "state": "crashed", "message": message})
         if slot.restarts < MAX_RESTARTS and slot.ready:

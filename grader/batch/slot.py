@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -23,6 +24,7 @@ import signal
 import sys
 import time
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
@@ -64,24 +66,22 @@ def warm_up(chapter: str) -> None:
             pass
 
 
-def grade_in_child(task: dict, options: dict, zygote) -> None:
+def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
     """In the forked child: grade one submission and write its record and files."""
     from grader.batch.learner_files import write_learner_files
     from grader.batch.store import Store, failed_record, record_for_result
     from grader.errors import GraderError, SubmissionError
     from grader.grading import grade
-    from grader.worker.limits import Limits
 
     store = Store(Path(task["out"]))
     common = dict(learner=task["learner"], entry=task["entry"], safe=task["safe"], key=task["key"],
                   chapter=options["chapter"], options=options)
     try:
-        limits = Limits(timeout=options["timeout"], memory_mb=options["memory_mb"],
-                        load_timeout=options["load_timeout"])
         result = grade(Path(task["file"]), chapter=options["chapter"],
-                       only=set(options["only"]) or None, skip=set(options["skip"]), limits=limits,
-                       timing=options["timing"], learner_name=task["learner"], zygote=zygote,
-                       bear_budget=options["bear_budget"])
+                       only=set(options["only"]) or None, skip=set(options["skip"]),
+                       limits=limits_of(options), timing=options["timing"],
+                       learner_name=task["learner"], zygote=zygote,
+                       bear_budget=options["bear_budget"], kernel=kernel)
     except SubmissionError as exc:
         record = failed_record(status="ungradable", kind="ungradable", message=exc.message, final=True,
                                **common)
@@ -96,40 +96,64 @@ def grade_in_child(task: dict, options: dict, zygote) -> None:
     else:
         result.submission = task["entry"]
         record = record_for_result(result, entry=task["entry"], safe=task["safe"], key=task["key"])
+    finally:
+        if kernel is not None:
+            kernel.close()  # normally closed by the grading already; closing twice is harmless
     store.save(record)
     write_learner_files(store, record)
 
 
-def wait_child(pid: int, timeout: float) -> int | None:
-    """The child's wait status, or None when it is still running after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+def limits_of(options: dict):
+    from grader.worker.limits import Limits
+
+    return Limits(timeout=options["timeout"], memory_mb=options["memory_mb"],
+                  load_timeout=options["load_timeout"])
+
+
+def child_main(task: dict, options: dict, zygote, go: int | None) -> None:
+    """The forked child. With `go`, the task is a notebook queued behind another: start its kernel
+    now, then wait for the word to grade (end of stream: the slot gave it up)."""
+    code = 0
     try:
-        watch = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        watch = None
-    try:
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return status
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            if watch is not None:
-                select.select([watch], [], [], left)
-            else:
-                time.sleep(min(left, 0.05))
+        die_with_parent()
+        kernel = None
+        if go is not None:
+            from grader.notebook import start_kernel
+
+            kernel = start_kernel(limits=limits_of(options))
+            print(f"kernel started ahead for {task['safe']}", file=sys.stderr, flush=True)
+            if os.read(go, 1) != b"g":
+                kernel.close()
+                os._exit(0)
+        grade_in_child(task, options, zygote, kernel)
+    except BaseException:
+        traceback.print_exc()
+        code = 1
     finally:
-        if watch is not None:
-            os.close(watch)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+@dataclass
+class Child:
+    """A forked grading child and the task it grades."""
+
+    task: dict
+    pid: int
+    go: int | None = None
+    """Write end of the pipe a child started ahead waits on (None once told to go)."""
+    since: float = field(default_factory=time.monotonic)
 
 
 class Slot:
-    """The slot's state: its options and its zygote (restarted after any abnormal child exit)."""
+    """One task graded at a time; at most one more queued, whose notebook kernel starts ahead."""
 
-    def __init__(self, options: dict):
-        self.options = options
+    def __init__(self, options: dict, replies):
+        self.options, self.replies = options, replies
         self.zygote = None
+        self.current: Child | None = None
+        self.queued: list[dict | Child] = []
 
     def start_zygote(self) -> None:
         from grader.worker.client import Zygote
@@ -142,41 +166,103 @@ class Slot:
         self.start_zygote()
         self.zygote.ready()
 
-    def run(self, task: dict) -> dict:
-        if self.zygote is None or self.zygote.proc.poll() is not None:
+    def fork(self, task: dict, *, ahead: bool = False) -> Child:
+        if not ahead and (self.zygote is None or self.zygote.proc.poll() is not None):
             self.fresh_zygote()
-        started = time.monotonic()
+        go_r, go_w = os.pipe() if ahead else (None, None)
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            code = 0
+            for other in [go_w] + [c.go for c in self.queued if isinstance(c, Child)]:
+                if other is not None:
+                    os.close(other)  # another child's go signal must end when the slot closes it
+            child_main(task, self.options, self.zygote, go_r)
+        if go_r is not None:
+            os.close(go_r)
+        return Child(task=task, pid=pid, go=go_w)
+
+    def receive(self, task: dict) -> None:
+        if self.current is None:
+            self.current = self.fork(task)
+        elif task["file"].endswith(".ipynb"):
+            self.queued.append(self.fork(task, ahead=True))
+        else:
+            self.queued.append(task)
+
+    def next(self) -> None:
+        """The current child is done: start the queued task (or let its started child go on)."""
+        self.current = None
+        if not self.queued:
+            return
+        waiting = self.queued.pop(0)
+        if isinstance(waiting, Child):
             try:
-                die_with_parent()
-                grade_in_child(task, self.options, self.zygote)
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        status = wait_child(pid, self.options["max_time"])
-        seconds = round(time.monotonic() - started, 3)
+                os.write(waiting.go, b"g")
+            except BrokenPipeError:
+                pass  # it died while waiting: its exit status is read like any other's
+            os.close(waiting.go)
+            waiting.go, waiting.since = None, time.monotonic()
+            self.current = waiting
+        else:
+            self.current = self.fork(waiting)
+
+    def finish(self, status: int | None) -> None:
+        """Reply for the current child (None: it ran out of time and is killed here)."""
+        child = self.current
+        reply = {"id": child.task["id"], "seconds": round(time.monotonic() - child.since, 3)}
         if status is None:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            self.fresh_zygote()  # its workers for that child die with it
-            return {"id": task["id"], "state": "timeout", "seconds": seconds,
-                    "message": f"grading took longer than {self.options['max_time']:g} s and was "
-                               "stopped"}
-        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-            return {"id": task["id"], "state": "done", "seconds": seconds}
-        self.fresh_zygote()
-        how = (f"signal {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
-               else f"exit code {os.WEXITSTATUS(status)}")
-        return {"id": task["id"], "state": "crashed", "seconds": seconds,
-                "message": f"the grading process died ({how})"}
+            os.kill(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)
+            reply.update(state="timeout", message=f"grading took longer than "
+                                                  f"{self.options['max_time']:g} s and was stopped")
+        elif os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+            reply.update(state="done")
+        else:
+            how = (f"signal {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
+                   else f"exit code {os.WEXITSTATUS(status)}")
+            reply.update(state="crashed", message=f"the grading process died ({how})")
+        if reply["state"] != "done":
+            self.fresh_zygote()  # the dead child's workers, and its end of the channel, go with it
+        self.replies.write(json.dumps(reply) + "\n")
+        self.next()
+
+    def serve(self, stdin: int) -> None:
+        """Take tasks from `stdin` (JSON lines) until it ends and every task has its reply."""
+        buffer, open_input = b"", True
+        while open_input or self.current is not None:
+            pidfd = _pidfd(self.current.pid) if self.current is not None else None
+            watch = ([stdin] if open_input else []) + ([pidfd] if pidfd is not None else [])
+            timeout = None
+            if self.current is not None:
+                left = max(self.options["max_time"] - (time.monotonic() - self.current.since), 0)
+                timeout = left if pidfd is not None else min(left, 0.05)
+            try:
+                ready, _, _ = select.select(watch, [], [], timeout)
+            finally:
+                if pidfd is not None:
+                    os.close(pidfd)
+            if stdin in ready:
+                data = os.read(stdin, 65536)
+                open_input = bool(data)
+                buffer += data
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if line.strip():
+                        self.receive(json.loads(line))
+            if self.current is not None:
+                done, status = os.waitpid(self.current.pid, os.WNOHANG)
+                if done:
+                    self.finish(status)
+                elif time.monotonic() - self.current.since >= self.options["max_time"]:
+                    self.finish(None)
+
+
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -189,16 +275,15 @@ def main(argv: list[str] | None = None) -> None:
     replies = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # whatever else is printed goes to the slot's log, never into the replies
     started = time.monotonic()
-    slot = Slot(options)
+    slot = Slot(options, replies)
     slot.start_zygote()  # the zygote imports torch while this process imports the rest
     warm_up(options["chapter"])
     slot.zygote.ready()
+    gc.freeze()  # what is loaded now is never collected: children's collections skip it (no copy-on-write)
     print(f"slot {os.getpid()} ready in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
     replies.write(json.dumps({"state": "ready", "pid": os.getpid()}) + "\n")
     try:
-        for line in sys.stdin:
-            if line.strip():
-                replies.write(json.dumps(slot.run(json.loads(line))) + "\n")
+        slot.serve(sys.stdin.fileno())
     finally:
         if slot.zygote is not None:
             slot.zygote.close()
