@@ -366,14 +366,25 @@ class Worker:
         return reply
 
     def _wait_reply(self, timeout: float) -> dict:
-        """Wait for the reply in slices, checking resident memory (and, each second, disk) between."""
-        deadline = time.monotonic() + timeout
+        """Wait for the reply in slices, checking resident memory (and, each second, disk) between.
+
+        The time limit is fair on a busy machine (a batch's other workers, or anything else): past
+        `timeout` seconds the call is stopped only if it had at least CPU_SHARE of that time on the
+        CPU; a call starved by others gets up to WALL_BACKSTOP times the limit.
+        """
+        start = time.monotonic()
+        deadline, backstop = start + timeout, start + timeout * WALL_BACKSTOP
+        cpu_start = process_cpu_seconds(self.pid) if self.pid else None
         limit = self._rss_base + self.limits.memory_mb * 1024 * 1024
         assert self.sock is not None
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise wire.ChannelTimeout()
+            now = time.monotonic()
+            if now >= deadline:
+                cpu = process_cpu_seconds(self.pid) if self.pid else None
+                starved = cpu is not None and cpu_start is not None and cpu - cpu_start < CPU_SHARE * timeout
+                if not starved or now >= backstop:
+                    raise wire.ChannelTimeout()
+            left = (backstop if now >= deadline else deadline) - now
             self.sock.settimeout(min(left, 0.1))
             try:
                 peek = self.sock.recv(1, socket.MSG_PEEK)
@@ -432,6 +443,22 @@ class Worker:
         return Fault("exit", f"the worker exited with code {code} while {during}: your code called "
                              "os._exit() or otherwise ended the process. Remove that call; "
                              "functions should return their result.")
+
+
+CPU_SHARE = 0.5
+"""Fraction of a call's time limit it must have spent on the CPU before it is stopped."""
+WALL_BACKSTOP = 4.0
+"""A call is stopped after this many times its time limit in any case (starved, sleeping, blocked)."""
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system, all threads) a process has used, from /proc; None when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class _MemoryExceeded(Exception):

@@ -1,0 +1,113 @@
+"""Adversarial submissions inside one `grader batch` run, next to a correct submission.
+
+The correct one (alice: the reference solutions) still gets 100%; every case gets the outcome its
+docstring states (no unearned points, a clear message, a row in the gradebook); no case reads another
+learner's file, the trusted side's secrets or the network, or leaves a process behind; the batch
+finishes and writes its gradebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+
+import pytest
+
+from adversarial._harness import ROOT, Stage, all_cases, leftover, printed_pids
+from grader.grading import grade
+from test_adversarial import measures, require_measures  # noqa: F401 (a fixture)
+
+batch = pytest.importorskip("grader.batch", reason="grader.batch (issue 8) is not in this checkout")
+
+ONLY = ["binary_cross_entropy"]
+LIMITED = ("disk_mb", "file_size_mb")
+"""Limits `grader batch` has no option for: cases that need them are covered by test_adversarial."""
+
+CASES = [c for c in all_cases()
+         if not any(key in c.get("limits") for key in LIMITED) and not c.get("submit-link")]
+
+
+@pytest.mark.slow
+def test_a_class_of_cheats_and_one_honest_learner(tmp_path, zygote, measures):
+    stage = Stage(tmp_path)  # learners/alice holds the reference solutions
+    try:
+        check_batch(stage, tmp_path, zygote, measures)
+    finally:
+        stage.close()
+
+
+def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
+    cases = []
+    for case in CASES:
+        try:
+            require_measures(case, measures)
+        except pytest.skip.Exception:
+            continue
+        stage.write(case, stage.submissions / case.name)
+        cases.append(case)
+    stage.folder.rmdir()  # the batch has a folder per case instead
+    linked = stage.submissions / "linker"
+    linked.mkdir()
+    (linked / "ch6.py").symlink_to(ROOT / "solutions" / "ch6.py")
+    out = tmp_path / "out"
+    from grader.batch.progress import Progress
+
+    options = batch.BatchOptions(only=ONLY, timeout=2.0, memory_mb=1024, timing=False, jobs=2)
+    try:
+        outcome = batch.run_batch(stage.submissions, out=out, options=options,
+                                  progress=Progress(0, quiet=True))
+    finally:
+        planted = [ROOT / p for c in cases for p in c.items("planted") if (ROOT / p).exists()]
+        for p in planted:
+            p.unlink()
+    assert not planted, f"a worker planted {planted} in the grader's files"
+    book = json.loads(outcome.paths["json"].read_text())
+    rows = {row["learner"]: row for row in book["learners"]}
+    assert set(rows) == {"alice", "linker", *[c.name for c in cases]}, "one row per learner"
+    assert rows["alice"]["status"] == "passed" and rows["alice"]["score"] == 100.0
+    assert rows["linker"]["status"] == "ungradable" and "link" in rows["linker"]["error"]
+
+    baseline = _baseline(tmp_path, zygote)
+    everything = outcome.paths["json"].read_text() + outcome.paths["csv"].read_text()
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".html", ".csv"):
+            everything += path.read_text(errors="replace")
+    assert stage.secret not in everything, "a secret of the trusted side reached a learner's files"
+    assert "Reference solutions for chapter 6" not in everything, "instructor files reached a worker"
+    assert stage.connections() == [], "a worker reached the network"
+    assert not stage.marker.exists(), "code planted by a worker ran outside it"
+    for case in cases:
+        row = rows[case.name]
+        tests = [t for e in row["result"]["exercises"] for t in e["tests"]]
+        if case.get("points") == "0":
+            assert row["status"] in ("failed", "ungradable"), (case.name, row["status"], row["error"])
+        assert all(t["outcome"] in ("passed", "failed", "skipped") for t in tests), (case.name, tests)
+        if case.get("points") == "0":
+            unearned = [t["name"] for t in tests if t["points"] and t["nodeid"] not in baseline]
+            assert unearned == [], f"{case.name} earned points that honest constant answers do not"
+        for forged in case.items("forged"):
+            assert not os.path.exists(stage.fill(forged, stage.submissions / case.name)), (case.name, forged)
+        if case.get("check") == "deterministic":  # the same outcomes as graded alone, in this process
+            alone = grade(stage.submissions / case.name / case.path.name, zygote=zygote, only=set(ONLY),
+                          timing=False)
+            assert [(t.nodeid, t.outcome) for e in alone.exercises for t in e.tests] == \
+                [(t["nodeid"], t["outcome"]) for t in tests]
+        if case.get("check") == "printed_pids_gone":
+            pids = printed_pids(row["result"].get("output", ""))
+            for _ in range(200):
+                if not leftover(pids):
+                    break
+                time.sleep(0.025)
+            assert leftover(pids) == [], f"processes of {case.name} outlived its worker"
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def _baseline(tmp_path, zygote) -> set[str]:
+    """Tests that honest constant answers pass, graded the way the batch grades."""
+    path = tmp_path / "baseline" / "baseline.py"
+    path.parent.mkdir()
+    path.write_text((ROOT / "tests" / "adversarial" / "_baseline.py").read_text())
+    result = grade(path, zygote=zygote, only=set(ONLY), timing=False)
+    return {t.nodeid for e in result.exercises for t in e.tests if t.outcome == "passed"}
