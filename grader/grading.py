@@ -135,7 +135,8 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             load_error=worker.load_fault if worker.names is None else None,
             notebook=notebook, options={"timeout": limits.timeout, "memory_mb": limits.memory_mb,
                                         "timing": timing, "only": sorted(only or []),
-                                        "skip": sorted(skip or [])},
+                                        "skip": sorted(skip or []),
+                                        "sandbox": dict(getattr(worker, "sandbox", None) or {})},
         )
         result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
         result.output = worker.output.text() if getattr(worker, "output", None) else ""

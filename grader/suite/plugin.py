@@ -33,6 +33,8 @@ class GradingPlugin:
         self.skip = skip or set()
         self.results: dict[str, TestResult] = {}
         self._started: dict[str, float] = {}
+        self.tampered: list[str] = []
+        """Grader files that changed while learner code ran (only checked without a read-only view)."""
 
     @pytest.fixture(scope="session")
     def learner(self):
@@ -61,6 +63,29 @@ class GradingPlugin:
                 outcome="missing", points=0.0, max_points=float(_marker_arg(item, "points", 1)),
                 message="this test did not run", hidden=item.get_closest_marker("hidden") is not None,
                 stretch=item.get_closest_marker("stretch") is not None)
+
+    def pytest_collection_finish(self, session) -> None:
+        self._check_integrity()
+
+    def pytest_sessionfinish(self, session, exitstatus) -> None:
+        self._check_integrity()
+        if self.tampered:
+            shown = ", ".join(self.tampered[:3]) + (" ..." if len(self.tampered) > 3 else "")
+            for result in self.results.values():
+                result.outcome, result.points = "failed", 0.0
+                result.message = (f"the grader's own files changed while your code ran ({shown}): "
+                                  "this run cannot be trusted and scores 0")
+                result.hint = "Do not write outside your own working folder."
+
+    def _check_integrity(self) -> None:
+        """Where workers could write the grader's files (no read-only view), compare fingerprints."""
+        worker = self.context.learner.worker
+        baseline = getattr(getattr(worker, "zygote", None), "fingerprint", None)
+        if baseline is None or getattr(worker, "sandbox", {}).get("filesystem") == "on":
+            return
+        from grader.suite.integrity import changes, fingerprint
+
+        self.tampered = sorted(set(self.tampered) | set(changes(baseline, fingerprint())))
 
     def pytest_runtest_setup(self, item) -> None:
         self._started[item.nodeid] = time.perf_counter()

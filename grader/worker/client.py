@@ -79,6 +79,10 @@ class Zygote:
         self.preloaded: list[str] | None = None
         self.confinement: dict[int, dict[str, str]] = {}
         """Per worker pid: the sandbox measures it announced before running learner code."""
+        from grader.suite.integrity import fingerprint
+
+        self.fingerprint = fingerprint()
+        """The grader's files before any learner code ran (compared where workers could write them)."""
 
     def ready(self) -> None:
         """Wait until the zygote has imported torch (started in the background by __init__)."""
