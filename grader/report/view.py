@@ -5,8 +5,9 @@ the JSON cannot disagree) and returns plain dicts for the template:
 
 - failures first: exercises with a failed test before the passed ones; in an exercise, failed tests,
   then stretch goals, then the passed tests (collapsed by the template);
-- identical failures (same message, hint, values and error: a stub fails all its tests the same way)
-  are shown once, naming every test they cover;
+- failures grouped by their feedback: tests with one hint (one misconception) show the hint once and
+  each test's own values; identical failures (a stub fails all its tests the same way) are shown
+  once, naming every test they cover;
 - hidden tests (`hidden`) keep only their name, outcome, points and hint: never a message, a value,
   an error, a timing or details, which may all carry hidden inputs or expected values.
 
@@ -17,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-SHOWN = ("message", "hint", "expected", "got", "fault", "timing", "details")
-"""Fields of a test that the report may show (all but `hint` are dropped for hidden tests)."""
 KNOWN_DETAILS = ("note", "figures", "confusion")
 
 
