@@ -160,3 +160,13 @@ def test_output_flood_is_truncated(grade_source):
     result = grade_source(source)
     assert result.status == "passed"
     assert len(result.output) < 70_000 and "more bytes of output not kept" in result.output
+
+
+def test_unwritable_report_still_shows_the_results(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = run(["check", "ch6", str(SOLUTION), "--only", "img2pose", "--report", str(blocker / "r.html")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "(100%): passed" in captured.out
+    assert "grader: error:" in captured.err and "Traceback" not in captured.err

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from grader.chapters import get_chapter
-from grader.errors import EXIT_FAILED, EXIT_OK, EXIT_UNGRADABLE, UsageError
+from grader.errors import EXIT_FAILED, EXIT_OK, EXIT_UNGRADABLE, GraderError, UsageError
 from grader.worker.limits import Limits
 
 NAME = "check"
@@ -90,9 +90,12 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
     result = grade(submission, chapter=ch.name, only=only_names, skip=skip_names, limits=limits,
                    timing=timing, answers=answers, progress=progress, bear_budget=bear_budget,
                    cell_timeout=cell_timeout, data=data, executed_notebook=executed)
-    report_path = None
+    report_path, report_error = None, None
     if write_report:
-        report_path = write_html_report(result, report)
+        try:
+            report_path = write_html_report(result, report)
+        except GraderError as exc:  # the results are still shown; the error is raised after them
+            report_error = exc
     if as_json:
         json.dump(result.to_dict(), sys.stdout, indent=2)
         print()
@@ -100,6 +103,8 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
         print_summary(result, verbose=verbose, report=str(report_path) if report_path else None)
         if (result.notebook or {}).get("executed_path") and executed is not None:
             print(f"Executed notebook (outputs and errors): {result.notebook['executed_path']}")
+    if report_error is not None:
+        raise report_error
     if result.status == "ungradable":
         return EXIT_UNGRADABLE
     return EXIT_OK if result.status == "passed" else EXIT_FAILED
