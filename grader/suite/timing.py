@@ -1,0 +1,379 @@
+"""Timed tests: the learner's speed as a ratio against the reference, measured by the trusted side.
+
+A suite declares a `TimedCase` (function, reference, budget, inputs, sizes per device) and calls
+`check_speed` from a test marked `@pytest.mark.timed`. The learner's function runs in the worker (op
+`time`, `grader/worker/ops/time.py`); this process measures the wall-clock time of each synchronous
+request, minus the overhead of an empty request, and times the reference on the same inputs itself.
+
+Why it can be trusted: no clock of the worker is read (patching `time.perf_counter` or
+`torch.cuda.synchronize` there changes nothing); every repetition uses a new variant of the inputs
+named by an unguessable seed (nothing to cache); each reply carries a checksum of the result, which
+cannot be produced before the computation finished and is checked against the reference's result; the
+overhead subtracted is capped by what this process measures for the same preparation. Repetitions of
+the empty request, the learner and the reference are interleaved, so a busy machine slows all three.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import statistics
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from grader.results import Fault
+from grader.worker.ops.time import build, checksum, variant
+
+VECTORISE = ("Your function is correct but far slower than the reference: vectorise: use whole-tensor "
+             "operations instead of a Python loop over rows or elements (e.g. `torch.where`, "
+             "comparisons and `.mean()` on the whole tensor).")
+
+CUTOFF = 3.0
+"""A repetition slower than CUTOFF x budget x reference ends the measurement: the verdict is decided."""
+OVERHEAD_ALLOWANCE = 0.25
+"""The empty request's time subtracted is at most the preparation this process measured plus this
+fraction of the reference's time (so a worker that slows its empty requests gains almost nothing)."""
+MIN_CALL_TIMEOUT = 2.0
+"""Seconds a timed call may always take, however fast the reference (first calls, a loaded machine)."""
+GPU_TENSORS = 24
+"""Input-sized float tensors the GPU must hold at once (inputs, variants and intermediates, both sides)."""
+THREADS = 1
+"""Intra-op CPU threads on both sides while timing: on a shared machine, OpenMP threads waiting for
+each other make times swing tenfold; one thread each measures the work itself."""
+
+
+@dataclass(frozen=True)
+class DevicePlan:
+    """How to time on one kind of device."""
+
+    target_s: float
+    """The reference should take at least this long (well above timer and request overhead)."""
+    max_elements: int
+    """Largest input (elements per tensor) the sizes may grow to, to reach `target_s`."""
+    warmup: int
+    """Untimed calls of each side first (lazy initialisation, caches, kernel selection)."""
+    repeats: int
+    """Timed repetitions; the median of each side is kept."""
+
+
+PLANS = {
+    "cpu": DevicePlan(target_s=0.002, max_elements=1 << 22, warmup=2, repeats=7),
+    "cuda": DevicePlan(target_s=0.001, max_elements=1 << 26, warmup=3, repeats=15),
+}
+
+
+@dataclass(frozen=True)
+class TimedCase:
+    """One function's timed test: what to call, on what, and how much slower than the reference is fine."""
+
+    name: str
+    """The learner's function."""
+    reference: Callable[..., Any]
+    """The reference implementation, timed in this process."""
+    budget: float
+    """Largest passing ratio learner_time / reference_time."""
+    inputs: Callable[[int, int], list[dict]]
+    """Input specs (see `grader.worker.ops.time.build`) for `rows` x `cols`."""
+    sizes: dict[str, tuple[int, int]]
+    """Starting (rows, cols) per device (`cpu`, `cuda`); rows double until the reference is measurable."""
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    """Keyword arguments of every call (plain JSON values)."""
+    misconceptions: tuple = ()
+    """Misconceptions named when the correctness check before timing fails."""
+
+
+@dataclass
+class Measurement:
+    """What one timed test measured, and its verdict."""
+
+    budget: float
+    device: str
+    """Where both sides ran, for people (`CPU, 1 thread` or the GPU's name)."""
+    sizes: str
+    """Shape of the timed inputs."""
+    learner_s: list[float] = field(default_factory=list)
+    """The learner's times, overhead subtracted (one per timed repetition)."""
+    reference_s: list[float] = field(default_factory=list)
+    """The reference's times on the same inputs."""
+    overhead_s: float = 0.0
+    """Time subtracted from each learner request (the empty request's, capped)."""
+    stopped: str | None = None
+    """Why the measurement ended early (far over budget, or a timeout), else None."""
+    wrong: str | None = None
+    """Set when a result's checksum did not match the reference's."""
+    fault: Fault | None = None
+    """Set when the learner's function raised or died while timed."""
+
+    @property
+    def ratio(self) -> float:
+        ref = statistics.median(self.reference_s) if self.reference_s else math.nan
+        mine = statistics.median(self.learner_s) if self.learner_s else math.nan
+        return mine / ref if ref > 0 else math.inf
+
+    @property
+    def passed(self) -> bool:
+        return self.wrong is None and self.fault is None and self.stopped is None and \
+            self.ratio <= self.budget
+
+    def timing(self) -> dict[str, Any]:
+        """The figures a test attaches as `grader_timing` (plain data, for the console and reports)."""
+        med = statistics.median
+        return {"ratio": round(self.ratio, 3) if math.isfinite(self.ratio) else None,
+                "budget": self.budget, "device": self.device, "sizes": self.sizes,
+                "learner_s": med(self.learner_s) if self.learner_s else None,
+                "reference_s": med(self.reference_s) if self.reference_s else None,
+                "repeats": len(self.learner_s), "overhead_s": self.overhead_s, "threads": THREADS,
+                "complete": self.stopped is None, **({"stopped": self.stopped} if self.stopped else {})}
+
+
+# -- device, clock, sizes ------------------------------------------------------------------------
+def select_device(requested: str, cuda_available: bool) -> str:
+    """`cuda` when the run grades on a GPU and one is usable here, else `cpu`."""
+    return "cuda" if requested == "cuda" and cuda_available else "cpu"
+
+
+def clock_for(device: str, *, synchronize: Callable[[], None] | None = None) -> Callable[[], float]:
+    """A clock reading that first waits for the device's queued work (CUDA runs asynchronously)."""
+    if device == "cpu":
+        return time.perf_counter
+    if synchronize is None:
+        import torch
+
+        synchronize = torch.cuda.synchronize
+
+    def cuda_clock() -> float:
+        synchronize()
+        return time.perf_counter()
+
+    return cuda_clock
+
+
+def device_label(device: str) -> str:
+    if device == "cpu":
+        return f"CPU, {THREADS} thread" + ("s" if THREADS > 1 else "")
+    import torch
+
+    return f"{torch.cuda.get_device_name(0)} (CUDA)"
+
+
+def grown_rows(rows: int, cols: int, seconds: float, *, target_s: float, max_elements: int) -> int:
+    """Rows (doubled as needed) so the reference takes about `target_s`, within `max_elements`."""
+    while seconds < target_s and rows * 2 * cols <= max_elements:
+        rows, seconds = rows * 2, seconds * 2
+    return rows
+
+
+def max_elements(device: str, plan: DevicePlan) -> int:
+    """Elements per input tensor that fit: on a GPU, both processes hold inputs and intermediates."""
+    if device == "cpu":
+        return plan.max_elements
+    import torch
+
+    free, _ = torch.cuda.mem_get_info()
+    return min(plan.max_elements, free // (4 * GPU_TENSORS))
+
+
+class one_thread:
+    """Intra-op threads of this process set to THREADS while timing (put back afterwards)."""
+
+    def __enter__(self):
+        import torch
+
+        self.saved = torch.get_num_threads()
+        torch.set_num_threads(THREADS)
+
+    def __exit__(self, *exc):
+        import torch
+
+        torch.set_num_threads(self.saved)
+
+
+def same_result(got: Any, want: dict, scale: float) -> bool:
+    """Whether the worker's checksum (untrusted data) matches the reference's."""
+    if not isinstance(got, dict) or got.get("type") != "Tensor" or got.get("shape") != want["shape"]:
+        return False
+    value = got.get("sum")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return False
+    return abs(value - want["sum"]) <= 1e-5 * scale + 1e-6
+
+
+# -- measuring -------------------------------------------------------------------------------------
+def measure(worker, case: TimedCase, *, device: str, timeout: float, stage_timeout: float = 60.0
+            ) -> Measurement:
+    """Time `case.name` in `worker` against `case.reference` here, interleaved, on `device`."""
+    from grader.worker.client import WorkerFault
+
+    plan, clock = PLANS[device], clock_for(device)
+    with one_thread():
+        rows, cols = case.sizes[device]
+        seed = secrets.randbits(62)
+        base = build(case.inputs(rows, cols), seed, device)
+        for _ in range(plan.warmup):
+            once_s, _ = _time_reference(case, variant(base, case.inputs(rows, cols), 1), clock)
+        grown = grown_rows(rows, cols, once_s, target_s=plan.target_s,
+                           max_elements=max_elements(device, plan))
+        if grown != rows:
+            rows, base = grown, build(case.inputs(grown, cols), seed, device)
+        specs = case.inputs(rows, cols)
+        m = Measurement(budget=case.budget, device=device_label(device), sizes=f"{rows}x{cols}")
+        try:
+            _request(worker, {"action": "stage", "specs": specs, "seed": seed, "device": device},
+                     stage_timeout, "preparing the timed inputs")
+            _measure_loop(worker, case, m, plan, clock, base, specs, timeout)
+        except WorkerFault as exc:
+            m.fault = exc.fault
+        except _Stop as stop:
+            m.stopped = str(stop)
+    return m
+
+
+class _Stop(Exception):
+    """The measurement ended early; the verdict is already decided (too slow)."""
+
+
+def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, specs, timeout) -> None:
+    from grader.worker.client import WorkerFault
+
+    med = statistics.median
+    raws, empties, preps, refs = [], [], [], []
+    count, planned = 0, plan.warmup + plan.repeats
+    while count < planned:
+        warm = count < plan.warmup
+        empty_s, _ = _request(worker, _run_message(case, None), timeout, "timing the empty request")
+        seed = secrets.randbits(62)
+        start = clock()
+        args = variant(base, specs, seed)
+        prep_s = clock() - start
+        ref_s, want = _time_reference(case, args, clock)
+        scale = float(want.pop("scale"))
+        budget_s = case.budget * ref_s * CUTOFF
+        call_timeout = min(timeout, max(MIN_CALL_TIMEOUT, 2 * budget_s))
+        start = time.perf_counter()
+        try:
+            raw_s, reply = _request(worker, _run_message(case, seed), call_timeout,
+                                    f"timing `{case.name}`")
+        except WorkerFault as exc:
+            if exc.fault.kind != "timeout":
+                raise
+            m.overhead_s = min(med(empties or [empty_s]), prep_s + OVERHEAD_ALLOWANCE * ref_s)
+            m.learner_s = [time.perf_counter() - start - m.overhead_s]
+            m.reference_s = refs or [ref_s]
+            raise _Stop(f"it did not finish within {call_timeout:.1f} s and was stopped") from None
+        if not same_result(reply.get("checksum"), want, scale):
+            m.wrong = _difference(reply.get("checksum"), want)
+            return
+        if not warm:
+            raws.append(raw_s), empties.append(empty_s), preps.append(prep_s), refs.append(ref_s)
+        overhead = min(med(empties or [empty_s]),
+                       med(preps or [prep_s]) + OVERHEAD_ALLOWANCE * med(refs or [ref_s]))
+        if raw_s - overhead > CUTOFF * case.budget * med(refs or [ref_s]):
+            m.learner_s, m.reference_s = [raw_s - overhead], refs or [ref_s]
+            m.overhead_s = overhead
+            raise _Stop("far over budget: the measurement stopped after one call")
+        count += 1
+        if count == planned and planned < plan.warmup + 3 * plan.repeats:
+            ratio = (med(raws) - overhead) / med(refs)
+            if 2 / 3 <= ratio / case.budget <= 3 / 2:  # close to the line: measure more
+                planned += plan.repeats
+    m.overhead_s = overhead
+    m.learner_s = [max(raw - overhead, 1e-9) for raw in raws]
+    m.reference_s = refs
+
+
+def _run_message(case: TimedCase, seed: int | None) -> dict:
+    """A `run` request: the learner's function on variant `seed`, or the empty request (no seed)."""
+    return {"action": "run", "name": case.name if seed is not None else None,
+            "seed": seed if seed is not None else secrets.randbits(62), "kwargs": case.kwargs}
+
+
+def _request(worker, message: dict, timeout: float, during: str) -> tuple[float, dict]:
+    """Send one `time` request; its wall-clock seconds measured here, and the reply."""
+    from grader.worker.client import WorkerFault, _fault_from_error
+
+    message = {"op": "time", "threads": THREADS, **message}
+    start = time.perf_counter()
+    reply = worker.request(message, timeout, during=during)
+    seconds = time.perf_counter() - start
+    if not reply.get("ok"):
+        raise WorkerFault(_fault_from_error(reply.get("error") or {}))
+    return seconds, reply
+
+
+def _time_reference(case: TimedCase, args: list, clock) -> tuple[float, dict]:
+    """The reference's time on `args` (its checksum included, as in the worker) and that checksum."""
+    start = clock()
+    out = case.reference(*args, **case.kwargs)
+    want = checksum(out)
+    seconds = clock() - start
+    import torch
+
+    want["scale"] = float(out.detach().abs().sum(dtype=torch.float64).item())
+    return seconds, want
+
+
+def _difference(got: Any, want: dict) -> str:
+    if not isinstance(got, dict) or got.get("type") != "Tensor":
+        kind = got.get("type") if isinstance(got, dict) else None
+        return f"it returned a {kind or 'value that is not a tensor'} on the timed inputs"
+    if got.get("shape") != want["shape"]:
+        return (f"on the timed inputs it returned shape {tuple(got.get('shape') or ())}, "
+                f"the reference {tuple(want['shape'])}")
+    return "on the timed inputs its result differs from the reference's"
+
+
+# -- the test's side ---------------------------------------------------------------------------------
+SMALL = (6, 5)
+"""Rows and columns of the correctness check that comes before any timing."""
+
+
+def check_speed(learner, grading, node, case: TimedCase) -> Measurement:
+    """The body of a timed test: not applicable, correct first, then timed; raises `Feedback` on a fail.
+
+    `node` is the pytest item (`request.node`): the figures go to `node.grader_timing`, for a pass and
+    for a fail alike.
+    """
+    from grader.suite.checks import expect_close
+    from grader.suite.feedback import Feedback
+    from grader.suite.learner import fault_feedback
+    from grader.worker.limits import Limits
+
+    if not grading.options.get("timing", True):
+        grading.not_applicable("timing is off (--no-timing)")
+    learner.require(case.name)
+    args = build(case.inputs(*SMALL), 0, "cpu")
+    try:
+        got = learner.call(case.name, *args, kwargs=case.kwargs, misconceptions=case.misconceptions)
+        expect_close(got, case.reference(*args, **case.kwargs), name=case.name, inputs=args,
+                     kwargs=case.kwargs, misconceptions=case.misconceptions)
+    except Feedback as exc:
+        exc.message = f"speed is only graded for correct results: {exc.message}"
+        exc.args = (exc.message,)
+        raise
+    import torch
+
+    device = select_device(grading.device, torch.cuda.is_available())
+    limits = grading.options.get("limits") or Limits()
+    m = measure(learner.worker, case, device=device, timeout=limits.timeout,
+                stage_timeout=limits.load_timeout)
+    if m.learner_s and m.reference_s:
+        node.grader_timing = m.timing()
+    if m.fault is not None:
+        feedback = fault_feedback(case.name, m.fault, case.misconceptions)
+        feedback.message = f"while timed on {m.sizes} inputs, {feedback.message}"
+        raise feedback
+    if m.wrong is not None:
+        raise Feedback(f"speed is only graded for correct results: {m.wrong}",
+                       hint="Make the function return the right value first (see its other tests).")
+    if not m.passed:
+        raise Feedback(_too_slow(case.name, m), hint=VECTORISE, misconception="python_loop")
+    return m
+
+
+def _too_slow(name: str, m: Measurement) -> str:
+    ref = statistics.median(m.reference_s) if m.reference_s else math.nan
+    at_least = "at least " if m.stopped else ""
+    text = (f"`{name}` took {at_least}{m.ratio:.0f}x the reference's time ({m.device}, inputs "
+            f"{m.sizes}: the reference takes {ref * 1e3:.1f} ms); the budget is {m.budget:g}x")
+    return text + (f" ({m.stopped})" if m.stopped else "")
