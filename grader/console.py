@@ -50,8 +50,9 @@ def print_summary(result: RunResult, *, verbose: int = 0, report: str | None = N
                             print(f"        hint: {test.hint}", file=out)
                 if test.timing and verbose:
                     t = test.timing
-                    print(f"        timing: {t.get('ratio', 0):.2f}x the reference "
-                          f"(budget {t.get('budget', '?')}x) on {t.get('device', '?')}", file=out)
+                    sizes = f", inputs {t['sizes']}" if t.get("sizes") else ""
+                    print(f"        timing: {t.get('ratio') or 0:.2f}x the reference "
+                          f"(budget {t.get('budget', '?')}x) on {t.get('device', '?')}{sizes}", file=out)
         for note in exercise.notes:
             print(f"      note: {note}", file=out)
     stretch = [t for e in result.exercises for t in e.tests if t.stretch and t.max_points]
