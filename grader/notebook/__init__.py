@@ -14,7 +14,7 @@ a `grader.worker.client.Worker` whose process is the kernel.
 `notebook` is the plain record stored in `RunResult.notebook`: `executed_path`, `failed_cells`
 (`index`, `execution_count`, `ename`, `evalue`, `traceback` with the learner's frames only, and a
 `hint` where one helps), `timed_out_cells`, `notes`, `kernel`, `answers` (questionnaire, or None),
-`timings` (seconds: `execute`, `connect`, `total_start`).
+`timings` (seconds: `kernel_start`, `execute`, `connect`, `total`).
 
 Batch grading can start the next kernel while the current submission is graded (a kernel takes
 seconds to import torch):

@@ -51,8 +51,12 @@ class Execution:
     """Restarts, cells left out for lack of time, tags honoured."""
     kernels: int = 1
     """Kernels used (1 + restarts)."""
+    waited: float = 0.0
+    """Seconds spent waiting for the first kernel to get ready (part of `kernel_start`)."""
     seconds: float = 0.0
-    """Wall time spent executing cells."""
+    """Wall time spent executing cells (and restarting kernels), once the first kernel was ready."""
+    kernel_start: float = 0.0
+    """Seconds from launching the first kernel until it answered (imports, sandbox, ipykernel)."""
 
 
 class KernelLost(Exception):
@@ -111,7 +115,7 @@ def execute_notebook(source, kernel: KernelHandle, new_kernel: Callable[[], Kern
             _run_cells(nb, kernel, record, cell_timeout=cell_timeout, deadline=deadline,
                        progress=progress)
             record.nb = nb
-            record.seconds = time.monotonic() - started
+            record.seconds = time.monotonic() - started - record.waited
             return kernel, record
         except KernelLost as lost:
             cell = nb.cells[lost.index]
@@ -121,7 +125,7 @@ def execute_notebook(source, kernel: KernelHandle, new_kernel: Callable[[], Kern
                 record.notes.append(f"{lost.message}; the notebook was not run again (too many "
                                     "restarts or no time left), so nothing could be graded from it.")
                 _mark_unrun(nb, lost.index, record)
-                record.nb, record.seconds = nb, time.monotonic() - started
+                record.nb, record.seconds = nb, time.monotonic() - started - record.waited
                 return None, record
             record.notes.append(f"{lost.message}: the grader started a fresh kernel and ran the "
                                 f"notebook again from the top without cell {lost.index}.")
@@ -139,8 +143,12 @@ def _run_cells(nb, kernel: KernelHandle, record: Execution, *, cell_timeout: flo
                                              "evalue": f"the cell did not finish within {cell_timeout:g} s",
                                              "traceback": []},
                            record_timing=False, iopub_timeout=5)
+    waiting = time.monotonic()
     try:
         client.start_new_kernel_client()
+        if record.kernel_start == 0.0:
+            record.waited = time.monotonic() - waiting
+            record.kernel_start = time.monotonic() - kernel.started
     except Exception as exc:
         kernel.kill()
         raise KernelStartError(f"the notebook's kernel did not start ({type(exc).__name__}: "
