@@ -101,7 +101,9 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
         [(t.name, t.outcome, t.message) for t in tests if t.outcome not in ("passed", "failed", "skipped")]
     assert all(t.outcome != "skipped" or t.max_points == 0 for t in tests), "skips never score"
     if case.get("points") == "0":
-        unearned = [t.name for t in tests if t.points and t.nodeid not in baseline]
+        honest = case.get("honest")
+        unearned = [t.name for t in tests if t.points and t.nodeid not in baseline
+                    and not (honest and re.search(honest, t.name))]
         assert unearned == [], "a cheat or a fault earned points that honest constant answers do not"
     elif case.get("points") == ">0":
         assert sum(t.points for t in tests if not t.stretch) > 0

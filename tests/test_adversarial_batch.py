@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 
@@ -85,7 +86,9 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
             assert row["status"] in ("failed", "ungradable"), (case.name, row["status"], row["error"])
         assert all(t["outcome"] in ("passed", "failed", "skipped") for t in tests), (case.name, tests)
         if case.get("points") == "0":
-            unearned = [t["name"] for t in tests if t["points"] and t["nodeid"] not in baseline]
+            honest = case.get("honest")
+            unearned = [t["name"] for t in tests if t["points"] and t["nodeid"] not in baseline
+                        and not (honest and re.search(honest, t["name"]))]
             assert unearned == [], f"{case.name} earned points that honest constant answers do not"
         for forged in case.items("forged"):
             assert not os.path.exists(stage.fill(forged, stage.submissions / case.name)), (case.name, forged)

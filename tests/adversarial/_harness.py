@@ -4,7 +4,9 @@ Each case is a submission file whose module docstring states, one `expect-<key>:
 outcome it must get. The harness reads those lines with `ast` (the case is never imported here), fills
 the `{{PLACEHOLDERS}}` with this run's values, and writes the submission into a learner's folder.
 
-Keys: `only` (exercises graded, default binary_cross_entropy), `points` (`0` or `>0`), `message`
+Keys: `only` (exercises graded, default binary_cross_entropy), `points` (`0`: no test passes that
+honest constant answers, `_baseline.py`, do not pass; or `>0`), `honest` (a regex of test names that
+the case's answers earn honestly, without the trick), `message`
 (a regex that some test message must match), `note`, `limits` (`name=value, ...` for Limits), `absent`
 (a placeholder whose value must appear nowhere in the result), `absent-text`, `forged` (paths that must
 not exist afterwards), `planted` (checkout paths that must not exist afterwards), `needs` (sandbox

@@ -14,7 +14,15 @@ NAME = "splitter"
 
 
 def frame(grading, **kwargs) -> pd.DataFrame:
-    return pd.read_csv(grading.data("pascal", **kwargs) / "train.csv")
+    """The PASCAL table, read from a copy beside the worker's folder, where learner code cannot
+    change it (files in the worker's own folder can be, so nothing is read back from there)."""
+    from grader.data.pascal import make_pascal
+
+    name = "trusted-pascal-" + "-".join(f"{k}{v}" for k, v in sorted(kwargs.items()))
+    twin = grading.workdir.parent / name
+    if not twin.exists():
+        make_pascal(twin, images=False, **kwargs)
+    return pd.read_csv(twin / "train.csv")
 
 
 def reference(df):
