@@ -54,7 +54,8 @@ def test_copies_come_from_one_cache(tmp_path, monkeypatch, offline):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first = fastai_cache.copy_generated(tmp_path / "a")
     second = fastai_cache.copy_generated(tmp_path / "b")
-    assert (first["PASCAL_2007"] / "train.csv").read_bytes() == (second["PASCAL_2007"] / "train.csv").read_bytes()
+    csv = "train.csv"
+    assert (first["PASCAL_2007"] / csv).read_bytes() == (second["PASCAL_2007"] / csv).read_bytes()
     assert len(list((tmp_path / "cache" / "fastbook-grader").iterdir())) == 1
     assert untar_data(BIWI_URL, tmp_path / "b") == second["BIWI_HEAD_POSE"]
 

@@ -164,3 +164,22 @@ def test_the_kernel_is_sandboxed_like_a_worker(faulty):
     solutions = str(ROOT / "solutions" / "ch6.py")
     assert worker.call("exists", solutions).value is (worker.sandbox["filesystem"] != "on")
     assert worker.call("exists", str(worker.workdir)).value is True  # the grading folder is readable
+
+
+def test_a_kernel_started_ahead_grades_an_old_format_notebook(tmp_path):
+    """Batch grading starts the next kernel early; nbformat 3 is converted before it runs."""
+    from grader.notebook import load_notebook_worker, start_kernel
+
+    limits = Limits(timeout=5)
+    handle = start_kernel(limits=limits, readable=[tmp_path])
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    worker, record = load_notebook_worker(ROOT / "tests" / "notebooks" / "nbformat3.ipynb",
+                                          workdir=workdir, limits=limits, kernel=handle)
+    try:
+        assert worker.kernel is handle  # the kernel started ahead, not a new one
+        assert any("converted from nbformat 3 to 4" in n for n in record["notes"])
+        assert worker.call("sigmoid_range", torch.tensor([0.0]), 2, 4).value.tolist() == [3.0]
+    finally:
+        worker.close()
+    assert not handle.home.exists()  # its own folder went with it

@@ -19,12 +19,16 @@ a `grader.worker.client.Worker` whose process is the kernel.
 Batch grading can start the next kernel while the current submission is graded (a kernel takes
 seconds to import torch):
 
-    handle = start_kernel(limits=limits)            # returns at once; the kernel gets ready alone
+    handle = start_kernel(limits=limits, readable=[folder])  # returns at once; gets ready alone
     ...
-    worker, notebook = load_notebook_worker(path, workdir=workdir, limits=limits, kernel=handle)
+    worker, notebook = load_notebook_worker(path, workdir=folder / "work", limits=limits,
+                                            kernel=handle)
 
-`load_notebook_worker` owns the handle from then on (the worker closes it); a handle never passed
-to it must be closed with `handle.close()`. A handle serves one submission only.
+With the sandbox on, a kernel sees only its own folder and the `readable` ones, so the work folder
+(where the suite writes the data it asks about) must lie in one of them; otherwise
+`load_notebook_worker` closes the handle and starts a fresh kernel. It owns the handle from then on
+(the worker closes it); a handle never passed to it must be closed with `handle.close()`. A handle
+serves one submission only.
 """
 
 from grader.notebook.kernel import KernelHandle, start_kernel

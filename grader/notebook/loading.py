@@ -46,7 +46,8 @@ def load_notebook_worker(submission: Path, *, workdir: Path, limits: Limits | No
         if kernel is not None:
             kernel.close()
         worker = NotebookWorker(None, workdir=workdir, limits=limits)
-        worker.load_fault = Fault(problem.kind, problem.message + (f". {problem.hint}" if problem.hint else ""))
+        hint = f". {problem.hint}" if problem.hint else ""
+        worker.load_fault = Fault(problem.kind, problem.message + hint)
         record["notes"].append(problem.message + (f" ({problem.hint})" if problem.hint else ""))
         return worker, record
     record["notes"] += read_notes
@@ -55,6 +56,10 @@ def load_notebook_worker(submission: Path, *, workdir: Path, limits: Limits | No
     if note:
         record["notes"].append(note)
     record["answers"] = _answers(nb, record["notes"])
+    if kernel is not None and not kernel.can_read(workdir):
+        say("the kernel started ahead cannot see the work folder: starting a fresh one")
+        kernel.close()
+        kernel = None
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
     say(f"running {Path(submission).name} ({code_cells} code cells) in a fresh kernel")
     worker = NotebookWorker(nb, workdir=workdir, limits=limits, data=data, cell_timeout=cell_timeout,

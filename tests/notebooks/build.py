@@ -25,7 +25,8 @@ def markdown(source: str):
 
 
 def write_notebook(path: Path, cells: list, *, kernel: str | None = "python3") -> Path:
-    metadata = {"kernelspec": {"name": kernel, "display_name": kernel, "language": "python"}} if kernel else {}
+    spec = {"name": kernel, "display_name": kernel, "language": "python"}
+    metadata = {"kernelspec": spec} if kernel else {}
     nb = new_notebook(cells=cells, metadata=metadata)
     nbformat.write(nb, str(path))
     return Path(path)
