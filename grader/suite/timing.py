@@ -30,7 +30,10 @@ VECTORISE = ("Your function is correct but far slower than the reference: vector
              "comparisons and `.mean()` on the whole tensor).")
 
 CUTOFF = 3.0
-"""A repetition slower than CUTOFF x budget x reference ends the measurement: the verdict is decided."""
+"""A timed repetition slower than CUTOFF x budget x reference ends the measurement: the verdict is
+decided. (Warm-up calls never do: a first call may pay for lazy initialisation.)"""
+STOP_FLOOR_S = 0.2
+"""...and longer than this: a loaded machine can pause any process for tens of milliseconds."""
 OVERHEAD_ALLOWANCE = 0.25
 """The empty request's time subtracted is at most the preparation this process measured plus this
 fraction of the reference's time (so a worker that slows its empty requests gains almost nothing)."""
@@ -58,7 +61,7 @@ class DevicePlan:
 
 
 PLANS = {
-    "cpu": DevicePlan(target_s=0.002, max_elements=1 << 22, warmup=2, repeats=7),
+    "cpu": DevicePlan(target_s=0.002, max_elements=1 << 22, warmup=1, repeats=7),
     "cuda": DevicePlan(target_s=0.001, max_elements=1 << 26, warmup=3, repeats=15),
 }
 
@@ -268,10 +271,10 @@ def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, s
             raws.append(raw_s), empties.append(empty_s), preps.append(prep_s), refs.append(ref_s)
         overhead = min(med(empties or [empty_s]),
                        med(preps or [prep_s]) + OVERHEAD_ALLOWANCE * med(refs or [ref_s]))
-        if raw_s - overhead > CUTOFF * case.budget * med(refs or [ref_s]):
+        if not warm and raw_s - overhead > max(CUTOFF * case.budget * med(refs), STOP_FLOOR_S):
             m.learner_s, m.reference_s = [raw_s - overhead], refs or [ref_s]
             m.overhead_s = overhead
-            raise _Stop("far over budget: the measurement stopped after one call")
+            raise _Stop("far over budget: the measurement stopped after one timed call")
         count += 1
         if count == planned and planned < plan.warmup + 3 * plan.repeats:
             ratio = (med(raws) - overhead) / med(refs)
@@ -341,6 +344,11 @@ def check_speed(learner, grading, node, case: TimedCase) -> Measurement:
 
     if not grading.options.get("timing", True):
         grading.not_applicable("timing is off (--no-timing)")
+    import torch
+
+    device = select_device(grading.device, torch.cuda.is_available())
+    if device not in case.sizes:
+        grading.not_applicable(f"timed on {' or '.join(case.sizes)} only; this run has {device}")
     learner.require(case.name)
     args = build(case.inputs(*SMALL), 0, "cpu")
     try:
@@ -351,9 +359,6 @@ def check_speed(learner, grading, node, case: TimedCase) -> Measurement:
         exc.message = f"speed is only graded for correct results: {exc.message}"
         exc.args = (exc.message,)
         raise
-    import torch
-
-    device = select_device(grading.device, torch.cuda.is_available())
     limits = grading.options.get("limits") or Limits()
     m = measure(learner.worker, case, device=device, timeout=limits.timeout,
                 stage_timeout=limits.load_timeout)
