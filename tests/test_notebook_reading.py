@@ -136,3 +136,9 @@ def test_builder_writes_valid_notebooks(tmp_path):
     path = write_notebook(tmp_path / "x.ipynb", [code(SIGMOID_RANGE, "raises-exception")])
     nb = nbformat.read(path, 4)
     assert nb.cells[0].metadata.tags == ["raises-exception"]
+
+
+def test_control_characters_are_removed_from_what_the_learner_sees():
+    kept = outputs.learner_traceback(["Cell In[2], line 1\n----> 1 boom()\x07\x1b]0;title\x07"],
+                                     "RuntimeError", "bad\x1b[2J\x08 news")
+    assert kept == ["Cell In[2], line 1\n----> 1 boom()", "RuntimeError: bad news"]

@@ -19,7 +19,7 @@ DATA_BYTES = 1_000_000
 """Largest rich output (an image, HTML) kept in the saved notebook."""
 TRACEBACK_FRAMES = 8
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
 LEARNER_FRAME = re.compile(r"^(Cell In\s*\[\s*\d*\s*\]|Input In \[|<ipython-input-|File <ipython-input)")
 
 PRETRAINED_HINT = ("Pretrained weights are not in this machine's cache and nothing can be downloaded "
@@ -31,8 +31,12 @@ DOWNLOAD_HINT = "Nothing can be downloaded while grading: use data and weights t
 NOT_IMPLEMENTED_HINT = "This cell calls an exercise that is still the stub (NotImplementedError)."
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def strip_ansi(text: str) -> str:
-    return ANSI.sub("", text)
+    """The text without terminal colour codes or other control characters (newlines and tabs stay)."""
+    return CONTROL.sub("", ANSI.sub("", text))
 
 
 def learner_traceback(lines: list[str], ename: str = "", evalue: str = "") -> list[str]:
@@ -43,7 +47,7 @@ def learner_traceback(lines: list[str], ename: str = "", evalue: str = "") -> li
         if LEARNER_FRAME.match(text.lstrip()):
             kept.append(_clip(text, 1500))
     kept = kept[-TRACEBACK_FRAMES:]
-    kept.append(_clip(f"{ename}: {evalue}" if evalue else ename, 1500))
+    kept.append(_clip(strip_ansi(f"{ename}: {evalue}" if evalue else ename), 1500))
     return kept
 
 
