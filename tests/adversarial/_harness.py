@@ -11,12 +11,15 @@ the case's answers earn honestly, without the trick), `message`
 (a placeholder whose value must appear nowhere in the result), `absent-text`, `forged` (paths that must
 not exist afterwards), `planted` (checkout paths that must not exist afterwards), `needs` (sandbox
 measures the case relies on), `check` (a named extra check), `cli` (also run through `grader check`),
-`submit-link` and `error` (the submission is a link, refused with that message).
+`submit-link` and `error` (the submission is a link, refused with that message), `no-raw-html`
+(text that must not appear unescaped in the HTML report). Notebook cases (`.ipynb`) state theirs in
+their first markdown cell.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import secrets
 import shutil
@@ -66,19 +69,28 @@ class Case:
 
 
 def load_case(path: Path) -> Case:
+    if path.suffix == ".ipynb":  # a notebook's first markdown cell plays the docstring's part
+        cells = json.loads(path.read_text())["cells"]
+        doc = "".join(next(c["source"] for c in cells if c["cell_type"] == "markdown"))
+        return Case(path, _expectations(doc))
     tree = ast.parse(path.read_text())
     doc = ast.get_docstring(tree) or ""
-    expect = {}
-    for line in doc.splitlines():
-        match = re.match(r"\s*expect-([a-z-]+):\s*(.*)$", line)
-        if match:
-            expect[match.group(1)] = match.group(2).strip()
+    expect = _expectations(doc)
     constants = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and node.targets[0].id in ("BESIDE", "LINKS"):
             constants[node.targets[0].id] = ast.literal_eval(node.value)
     return Case(path, expect, constants.get("BESIDE", {}), constants.get("LINKS", {}))
+
+
+def _expectations(doc: str) -> dict[str, str]:
+    expect = {}
+    for line in doc.splitlines():
+        match = re.match(r"\s*expect-([a-z-]+):\s*(.*)$", line)
+        if match:
+            expect[match.group(1)] = match.group(2).strip()
+    return expect
 
 
 def all_cases(suffix: str = ".py") -> list[Case]:
