@@ -20,6 +20,7 @@ from grader.batch.store import Store, content_key, failed_record, record_for_res
 from grader.batch.summary import class_summary, histogram, render_index, write_index
 from grader.chapters import CH6
 from grader.cli import run
+from grader.errors import UsageError
 from grader import results
 from grader.results import ExerciseResult, RunResult
 
@@ -434,3 +435,24 @@ def test_progress_without_a_terminal_logs_lines():
     progress.draw()
     progress.advance("bob", "ungradable")
     assert stream.getvalue().splitlines() == ["[1/2] alice: 44/44 passed", "[2/2] bob: ungradable"]
+
+
+# -- the output folder ---------------------------------------------------------------------------
+def test_output_folder_inside_the_submissions_is_not_a_submission(tmp_path):
+    (tmp_path / "alice.py").write_text("")
+    (tmp_path / "reports" / "batch").mkdir(parents=True)
+    assert [s.learner for s in discover(tmp_path, CH6, exclude=tmp_path / "reports" / "batch")] == \
+        ["alice"]
+    assert len(discover(tmp_path, CH6)) == 2
+
+
+def test_one_batch_at_a_time_per_output_folder(tmp_path):
+    first, second = Store(tmp_path), Store(tmp_path)
+    (tmp_path / ".gradebook.csv.x1.tmp").write_text("torn")
+    first.lock()
+    assert not (tmp_path / ".gradebook.csv.x1.tmp").exists()
+    with pytest.raises(UsageError, match="another `grader batch`"):
+        second.lock()
+    first.unlock()
+    second.lock()
+    second.unlock()

@@ -77,8 +77,10 @@ def _ignored(name: str) -> bool:
     return name.startswith(".") or name in IGNORED
 
 
-def discover(root: Path, chapter: Chapter) -> list[Submission]:
-    """Every learner's submission in `root`, sorted by name; a SubmissionError if there are none."""
+def discover(root: Path, chapter: Chapter, *, exclude: Path | None = None) -> list[Submission]:
+    """Every learner's submission in `root`, sorted by name; a SubmissionError if there are none.
+
+    `exclude`: a path inside `root` that is no submission (the batch's own output folder)."""
     if not root.exists():
         raise SubmissionError(f"{root}: no such folder",
                               hint="Give the folder that holds one file or folder per learner.")
@@ -90,11 +92,21 @@ def discover(root: Path, chapter: Chapter) -> list[Submission]:
         names = sorted(os.listdir(root))
     except OSError as exc:
         raise SubmissionError(f"{root} cannot be read: {exc.strerror}") from None
-    found = [_entry(root, name, chapter) for name in names if not _ignored(name)]
+    skipped = _top_entry(root, exclude) if exclude is not None else None
+    found = [_entry(root, name, chapter) for name in names if not _ignored(name) and name != skipped]
     if not found:
         raise SubmissionError(f"{root} holds no submissions",
                               hint="Put one .py or .ipynb file (or one folder) per learner in it.")
     return _merge_duplicates(found)
+
+
+def _top_entry(root: Path, inside: Path) -> str | None:
+    """The name of the entry of `root` that holds `inside`, if `inside` is in `root`."""
+    try:
+        parts = inside.resolve().relative_to(root.resolve()).parts
+    except ValueError:
+        return None
+    return parts[0] if parts else None
 
 
 def _entry(root: Path, name: str, chapter: Chapter) -> Submission:

@@ -85,9 +85,10 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
     options = options or BatchOptions()
     ch = get_chapter(options.chapter)
     settings = _settings(ch, options)
-    subs = discover(Path(submissions), ch)
-    store = Store(Path(out) if out is not None else default_out(Path(submissions), ch.name))
-    store.out.mkdir(parents=True, exist_ok=True)
+    out = Path(out) if out is not None else default_out(Path(submissions), ch.name)
+    subs = discover(Path(submissions), ch, exclude=out)
+    store = Store(out)
+    store.lock()
     records: dict[str, Record] = {}
     book = _Gradebook(store, ch, settings, subs, records)
     snapshots = Path(tempfile.mkdtemp(prefix="grader-batch-"))
@@ -118,6 +119,7 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
             progress.finish()
         paths = book.write(full=True)
         shutil.rmtree(snapshots, ignore_errors=True)
+        store.unlock()
     rows = book.rows()
     return BatchOutcome(out=store.out, learners=len(rows), graded=len(tasks), reused=reused,
                         counts=counts(rows), paths=paths, seconds=time.monotonic() - t0)

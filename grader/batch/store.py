@@ -11,6 +11,7 @@ Layout of the output folder:
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import grader
+from grader.errors import UsageError
 from grader.results import Fault, RunResult
 
 RECORD_FORMAT = 1
@@ -110,6 +112,31 @@ class Store:
     def __init__(self, out: Path):
         self.out = out
         self.root = out / LEARNERS
+        self._lock: int | None = None
+
+    def lock(self) -> None:
+        """Make the folder and hold it for this run: two batches writing one gradebook would each
+        drop the other's rows. The lock goes with the process, however it ends. Also sweeps the
+        temporary files a killed run may have left."""
+        try:
+            (self.out / ".batch").mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.out / ".batch" / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise UsageError(f"--out: cannot write to {self.out}: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise UsageError(f"another `grader batch` is writing to {self.out}",
+                             hint="Wait for it to finish, or choose another --out.") from None
+        self._lock = fd
+        for leftover in [*self.out.glob(".*.tmp"), *self.root.glob("*/.*.tmp")]:
+            leftover.unlink(missing_ok=True)
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
 
     def folder(self, safe: str) -> Path:
         return self.root / safe
