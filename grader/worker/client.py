@@ -228,6 +228,9 @@ class Worker:
     """One submission loaded in a forked worker, restarted on demand after a fault."""
 
     MAX_STARTS = 40
+    LOAD_BUDGET = 3.0
+    """Loading may take this many times `load_timeout` in all, over every restart of a submission:
+    a file that loads slowly and then kills its worker on every call cannot stretch a run without end."""
 
     def __init__(self, zygote: Zygote, *, submission: Path, workdir: Path, limits: Limits,
                  cuda: bool = False, globals_: dict | None = None, confine: dict | None = None):
@@ -243,17 +246,28 @@ class Worker:
         self._ids = 0
         self._rss_base = 0
         self._disk_checked = 0.0
+        self._load_seconds = 0.0
         self.sandbox: dict[str, str] = {}
         """The sandbox measures of the current worker process ("on" or "off: why")."""
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> Fault | None:
         """Fork a worker and load the submission; returns the load fault (None when it loaded)."""
-        if self.starts >= self.MAX_STARTS:
-            self.load_fault = Fault("crash", "your code crashed the worker too many times; "
+        budget = self.LOAD_BUDGET * self.limits.load_timeout
+        if self.starts >= self.MAX_STARTS or self._load_seconds > budget:
+            why = "" if self.starts >= self.MAX_STARTS else \
+                f" (reloading your file after each crash took over {budget:g} s in all)"
+            self.load_fault = Fault("crash", f"your code crashed the worker too many times{why}; "
                                              "remaining tests were not run")
             return self.load_fault
         self.starts += 1
+        started = time.monotonic()
+        try:
+            return self._start()
+        finally:
+            self._load_seconds += time.monotonic() - started
+
+    def _start(self) -> Fault | None:
         confine = {**(self.confine or {}), "readable": [str(self.submission)]}
         self.pid, self.sock, out_fd = self.zygote.spawn(
             workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=confine)
