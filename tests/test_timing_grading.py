@@ -30,6 +30,7 @@ def assert_passed_with_figures(test, exercise: str) -> None:
     rows, cols = map(int, t["sizes"].split("x"))
     assert cols == 64 and rows >= 16384, "rows only grow, on a machine where the reference is quick"
     assert t["repeats"] >= 7 and t["learner_s"] > 0 and t["reference_s"] > 0
+    assert t["background_s"] <= 0.03, "honest code does nothing between calls"
     assert test.points == test.max_points == 1
 
 
@@ -121,3 +122,14 @@ def test_console_shows_ratio_device_and_sizes():
     assert out.returncode == 0, out.stdout + out.stderr
     line = next(line for line in out.stdout.splitlines() if "timing:" in line)
     assert re.search(r"\dx the reference \(budget 8.0x\) on CPU, 1 thread, inputs \d+x64$", line), line
+
+
+def test_processes_spinning_between_calls_void_the_timing(zygote):
+    """Children that burn CPU while the worker waits (when the reference is timed here) would flatter
+    the ratio: their CPU is counted and the timed test fails, saying why."""
+    result = grade(SUBMISSIONS / "background_spinner.py", zygote=zygote, only={"binary_cross_entropy"})
+    test = timed_tests(result)["binary_cross_entropy"]
+    assert test.outcome == "failed" and test.misconception == "background_work"
+    assert "between calls" in test.message and test.timing["background_s"] > 0.03
+    others = [t for t in result.exercises[0].tests if not t.nodeid.endswith("_speed") and not t.stretch]
+    assert all(t.outcome == "passed" for t in others), "its values are right"

@@ -10,8 +10,8 @@ import torch
 
 from grader.results import Fault
 from grader.suite import timing
-from grader.suite.timing import (DevicePlan, Measurement, TimedCase, clock_for, grown_rows, measure,
-                                 same_result, select_device)
+from grader.suite.timing import DevicePlan, Measurement, TimedCase, clock_for, grown_rows, select_device
+from grader.suite.timing_measure import measure, same_result
 from grader.worker.client import WorkerFault
 from grader.worker.ops.time import build, checksum, variant, variant_params
 from grader.worker.server import Server
@@ -247,3 +247,63 @@ def test_run_before_stage_and_unknown_actions_are_errors():
     worker = LocalWorker(mean_sigmoid)
     assert not worker.request({"op": "time", "action": "run", "name": "f", "seed": 1})["ok"]
     assert not worker.request({"op": "time", "action": "explode"})["ok"]
+
+
+# -- work between requests -----------------------------------------------------------------------
+class CountingWorker:
+    """A worker whose CPU figures the test sets: each request uses 0.5 s of the worker's own CPU."""
+
+    pid = 4242
+
+    def __init__(self, cpu):
+        self.cpu = cpu
+
+    def request(self, message, timeout=None, during=""):
+        self.cpu["worker"] += 0.5
+        self.cpu["session"] += 0.5
+        return {"ok": True}
+
+
+@pytest.mark.parametrize("between, voided", [(0.0, False), (0.01, False), (0.2, True)])
+def test_cpu_used_between_requests_past_the_allowance_voids_the_timing(monkeypatch, between, voided):
+    from grader.suite import timing_measure
+    from grader.worker import client
+
+    cpu = {"session": 10.0, "worker": 5.0}
+    monkeypatch.setattr(timing_measure, "session_cpu_seconds", lambda pid: cpu["session"])
+    monkeypatch.setattr(client, "process_cpu_seconds", lambda pid: cpu["worker"])
+    m = Measurement(budget=2.0, device="", sizes="", learner_s=[1.0], reference_s=[1.0])
+    worker = CountingWorker(cpu)
+    with timing_measure._Background(worker, m) as background:
+        for _ in range(3):
+            timing_measure._request(worker, {"action": "run"}, 1.0, "x", background)
+            cpu["session"] += between  # a child process (or thread) working while the worker waits
+    assert m.background_s == pytest.approx(3 * between)
+    assert m.background is voided and m.passed is not voided
+
+
+def test_session_cpu_counts_child_processes(tmp_path):
+    import subprocess
+    import sys
+
+    from grader.suite.timing_measure import session_cpu_seconds
+    from grader.worker.client import process_cpu_seconds
+
+    script = ("import os, sys, time\n"
+              "if os.fork() == 0:\n"
+              "    while time.process_time() < 0.3:\n"
+              "        pass\n"
+              "    os._exit(0)\n"
+              "os.wait()\n"
+              "print('done', flush=True)\n"
+              "time.sleep(30)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "done"
+        assert session_cpu_seconds(proc.pid) >= 0.3
+        assert process_cpu_seconds(proc.pid) < 0.3, "the parent alone did not do that work"
+    finally:
+        proc.kill()
+        proc.wait()
+    assert session_cpu_seconds(proc.pid) is None

@@ -3,7 +3,9 @@
 A suite declares a `TimedCase` (function, reference, budget, inputs, sizes per device) and calls
 `check_speed` from a test marked `@pytest.mark.timed`. The learner's function runs in the worker (op
 `time`, `grader/worker/ops/time.py`); this process measures the wall-clock time of each synchronous
-request, minus the overhead of an empty request, and times the reference on the same inputs itself.
+request, minus the overhead of an empty request, and times the reference on the same inputs itself
+(`grader/suite/timing_measure.py`). This module holds the declarations, the device and size choices,
+and the verdict.
 
 Why it can be trusted: no clock of the worker is read (patching `time.perf_counter` or
 `torch.cuda.synchronize` there changes nothing); every repetition uses a new variant of the inputs
@@ -16,14 +18,13 @@ the empty request, the learner and the reference are interleaved, so a busy mach
 from __future__ import annotations
 
 import math
-import secrets
 import statistics
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from grader.results import Fault
-from grader.worker.ops.time import build, checksum, variant
+from grader.worker.ops.time import build
 
 VECTORISE = ("Your function is correct but far slower than the reference: vectorise: use whole-tensor "
              "operations instead of a Python loop over rows or elements (e.g. `torch.where`, "
@@ -32,6 +33,9 @@ VECTORISE = ("Your function is correct but far slower than the reference: vector
 CUTOFF = 3.0
 """A timed repetition slower than CUTOFF x budget x reference ends the measurement: the verdict is
 decided. (Warm-up calls never do: a first call may pay for lazy initialisation.)"""
+BACKGROUND_ALLOWANCE = (0.03, 0.05)
+"""CPU seconds the worker's processes may use outside its requests: a constant plus a fraction of the
+measurement's wall time. Honest code uses none: it only waits for the next request."""
 STOP_FLOOR_S = 0.2
 """...and longer than this: a loaded machine can pause any process for tens of milliseconds."""
 OVERHEAD_ALLOWANCE = 0.25
@@ -107,6 +111,10 @@ class Measurement:
     """Set when a result's checksum did not match the reference's."""
     fault: Fault | None = None
     """Set when the learner's function raised or died while timed."""
+    background_s: float = 0.0
+    """CPU seconds the worker's processes used between requests (slowing this process's reference)."""
+    background: bool = False
+    """Set when `background_s` is over the allowance: the ratio cannot be believed."""
 
     @property
     def ratio(self) -> float:
@@ -117,7 +125,7 @@ class Measurement:
     @property
     def passed(self) -> bool:
         return self.wrong is None and self.fault is None and self.stopped is None and \
-            self.ratio <= self.budget
+            not self.background and self.ratio <= self.budget
 
     def timing(self) -> dict[str, Any]:
         """The figures a test attaches as `grader_timing` (plain data, for the console and reports)."""
@@ -127,6 +135,7 @@ class Measurement:
                 "learner_s": med(self.learner_s) if self.learner_s else None,
                 "reference_s": med(self.reference_s) if self.reference_s else None,
                 "repeats": len(self.learner_s), "overhead_s": self.overhead_s, "threads": THREADS,
+                "background_s": round(self.background_s, 3),
                 "complete": self.stopped is None, **({"stopped": self.stopped} if self.stopped else {})}
 
 
@@ -192,140 +201,6 @@ class one_thread:
         torch.set_num_threads(self.saved)
 
 
-def same_result(got: Any, want: dict, scale: float) -> bool:
-    """Whether the worker's checksum (untrusted data) matches the reference's."""
-    if not isinstance(got, dict) or got.get("type") != "Tensor" or got.get("shape") != want["shape"]:
-        return False
-    value = got.get("sum")
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-        return False
-    return abs(value - want["sum"]) <= 1e-5 * scale + 1e-6
-
-
-# -- measuring -------------------------------------------------------------------------------------
-def measure(worker, case: TimedCase, *, device: str, timeout: float, stage_timeout: float = 60.0
-            ) -> Measurement:
-    """Time `case.name` in `worker` against `case.reference` here, interleaved, on `device`."""
-    from grader.worker.client import WorkerFault
-
-    plan, clock = PLANS[device], clock_for(device)
-    with one_thread():
-        rows, cols = case.sizes[device]
-        seed = secrets.randbits(62)
-        base = build(case.inputs(rows, cols), seed, device)
-        for _ in range(plan.warmup):
-            once_s, _ = _time_reference(case, variant(base, case.inputs(rows, cols), 1), clock)
-        grown = grown_rows(rows, cols, once_s, target_s=plan.target_s,
-                           max_elements=max_elements(device, plan))
-        if grown != rows:
-            rows, base = grown, build(case.inputs(grown, cols), seed, device)
-        specs = case.inputs(rows, cols)
-        m = Measurement(budget=case.budget, device=device_label(device), sizes=f"{rows}x{cols}")
-        try:
-            _request(worker, {"action": "stage", "specs": specs, "seed": seed, "device": device},
-                     stage_timeout, "preparing the timed inputs")
-            _measure_loop(worker, case, m, plan, clock, base, specs, timeout)
-        except WorkerFault as exc:
-            m.fault = exc.fault
-        except _Stop as stop:
-            m.stopped = str(stop)
-    return m
-
-
-class _Stop(Exception):
-    """The measurement ended early; the verdict is already decided (too slow)."""
-
-
-def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, specs, timeout) -> None:
-    from grader.worker.client import WorkerFault
-
-    med = statistics.median
-    raws, empties, preps, refs = [], [], [], []
-    count, planned = 0, plan.warmup + plan.repeats
-    while count < planned:
-        warm = count < plan.warmup
-        empty_s, _ = _request(worker, _run_message(case, None), timeout, "timing the empty request")
-        seed = secrets.randbits(62)
-        start = clock()
-        args = variant(base, specs, seed)
-        prep_s = clock() - start
-        ref_s, want = _time_reference(case, args, clock)
-        scale = float(want.pop("scale"))
-        budget_s = case.budget * ref_s * CUTOFF
-        call_timeout = min(timeout, max(MIN_CALL_TIMEOUT, 2 * budget_s))
-        start = time.perf_counter()
-        try:
-            raw_s, reply = _request(worker, _run_message(case, seed), call_timeout,
-                                    f"timing `{case.name}`")
-        except WorkerFault as exc:
-            if exc.fault.kind != "timeout":
-                raise
-            m.overhead_s = min(med(empties or [empty_s]), prep_s + OVERHEAD_ALLOWANCE * ref_s)
-            m.learner_s = [time.perf_counter() - start - m.overhead_s]
-            m.reference_s = refs or [ref_s]
-            raise _Stop(f"it did not finish within {call_timeout:.1f} s and was stopped") from None
-        if not same_result(reply.get("checksum"), want, scale):
-            m.wrong = _difference(reply.get("checksum"), want)
-            return
-        if not warm:
-            raws.append(raw_s), empties.append(empty_s), preps.append(prep_s), refs.append(ref_s)
-        overhead = min(med(empties or [empty_s]),
-                       med(preps or [prep_s]) + OVERHEAD_ALLOWANCE * med(refs or [ref_s]))
-        if not warm and raw_s - overhead > max(CUTOFF * case.budget * med(refs), STOP_FLOOR_S):
-            m.learner_s, m.reference_s = [raw_s - overhead], refs or [ref_s]
-            m.overhead_s = overhead
-            raise _Stop("far over budget: the measurement stopped after one timed call")
-        count += 1
-        if count == planned and planned < plan.warmup + 3 * plan.repeats:
-            ratio = (med(raws) - overhead) / med(refs)
-            if 2 / 3 <= ratio / case.budget <= 3 / 2:  # close to the line: measure more
-                planned += plan.repeats
-    m.overhead_s = overhead
-    m.learner_s = [max(raw - overhead, 1e-9) for raw in raws]
-    m.reference_s = refs
-
-
-def _run_message(case: TimedCase, seed: int | None) -> dict:
-    """A `run` request: the learner's function on variant `seed`, or the empty request (no seed)."""
-    return {"action": "run", "name": case.name if seed is not None else None,
-            "seed": seed if seed is not None else secrets.randbits(62), "kwargs": case.kwargs}
-
-
-def _request(worker, message: dict, timeout: float, during: str) -> tuple[float, dict]:
-    """Send one `time` request; its wall-clock seconds measured here, and the reply."""
-    from grader.worker.client import WorkerFault, _fault_from_error
-
-    message = {"op": "time", "threads": THREADS, **message}
-    start = time.perf_counter()
-    reply = worker.request(message, timeout, during=during)
-    seconds = time.perf_counter() - start
-    if not reply.get("ok"):
-        raise WorkerFault(_fault_from_error(reply.get("error") or {}))
-    return seconds, reply
-
-
-def _time_reference(case: TimedCase, args: list, clock) -> tuple[float, dict]:
-    """The reference's time on `args` (its checksum included, as in the worker) and that checksum."""
-    start = clock()
-    out = case.reference(*args, **case.kwargs)
-    want = checksum(out)
-    seconds = clock() - start
-    import torch
-
-    want["scale"] = float(out.detach().abs().sum(dtype=torch.float64).item())
-    return seconds, want
-
-
-def _difference(got: Any, want: dict) -> str:
-    if not isinstance(got, dict) or got.get("type") != "Tensor":
-        kind = got.get("type") if isinstance(got, dict) else None
-        return f"it returned a {kind or 'value that is not a tensor'} on the timed inputs"
-    if got.get("shape") != want["shape"]:
-        return (f"on the timed inputs it returned shape {tuple(got.get('shape') or ())}, "
-                f"the reference {tuple(want['shape'])}")
-    return "on the timed inputs its result differs from the reference's"
-
-
 # -- the test's side ---------------------------------------------------------------------------------
 SMALL = (6, 5)
 """Rows and columns of the correctness check that comes before any timing."""
@@ -360,6 +235,8 @@ def check_speed(learner, grading, node, case: TimedCase) -> Measurement:
         exc.args = (exc.message,)
         raise
     limits = grading.options.get("limits") or Limits()
+    from grader.suite.timing_measure import measure
+
     m = measure(learner.worker, case, device=device, timeout=limits.timeout,
                 stage_timeout=limits.load_timeout)
     if m.learner_s and m.reference_s:
@@ -368,6 +245,12 @@ def check_speed(learner, grading, node, case: TimedCase) -> Measurement:
         feedback = fault_feedback(case.name, m.fault, case.misconceptions)
         feedback.message = f"while timed on {m.sizes} inputs, {feedback.message}"
         raise feedback
+    if m.background:
+        raise Feedback(f"`{case.name}` cannot be timed: your code used {m.background_s:.2f} s of CPU "
+                       "between calls (a thread or process kept working in the background) while the "
+                       "grader timed the reference",
+                       hint="Do not leave threads or processes running: a function should do its work "
+                            "when called, and return.", misconception="background_work")
     if m.wrong is not None:
         raise Feedback(f"speed is only graded for correct results: {m.wrong}",
                        hint="Make the function return the right value first (see its other tests).")

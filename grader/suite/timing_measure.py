@@ -1,0 +1,221 @@
+"""The measuring loop of a timed test: requests to the worker timed here, the reference timed here.
+
+Each repetition: an empty request (the overhead: same preparation, no learner code), a new variant of
+the inputs prepared here and the reference timed on it, then the learner's function timed on the same
+variant in the worker, its checksum checked. The three are interleaved so that a busy machine slows
+them alike; medians are kept. Nothing the worker says about time is used, only what this process
+measures around its requests; the CPU its processes use between requests is counted (`_Background`).
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import statistics
+import time
+from typing import Any
+
+from grader.suite.timing import (BACKGROUND_ALLOWANCE, CUTOFF, MIN_CALL_TIMEOUT, OVERHEAD_ALLOWANCE,
+                                 PLANS, STOP_FLOOR_S, THREADS, DevicePlan, Measurement, TimedCase,
+                                 clock_for, device_label, grown_rows, max_elements, one_thread)
+from grader.worker.ops.time import build, checksum, variant
+
+
+def session_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds used by every process of the worker: its session (threads, children, their reaped
+    children) and, when the sandbox gave it a uid of its own, every process of that uid."""
+    import os
+
+    try:
+        uid = os.stat(f"/proc/{pid}").st_uid
+    except OSError:
+        return None
+    own_uid = uid != os.getuid()
+    ticks = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            mine = int(fields[3]) == pid or (own_uid and os.stat(f"/proc/{name}").st_uid == uid)
+        except (OSError, IndexError, ValueError):
+            continue
+        if mine:
+            ticks += sum(int(f) for f in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def same_result(got: Any, want: dict, scale: float) -> bool:
+    """Whether the worker's checksum (untrusted data) matches the reference's."""
+    if not isinstance(got, dict) or got.get("type") != "Tensor" or got.get("shape") != want["shape"]:
+        return False
+    value = got.get("sum")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return False
+    return abs(value - want["sum"]) <= 1e-5 * scale + 1e-6
+
+
+def measure(worker, case: TimedCase, *, device: str, timeout: float, stage_timeout: float = 60.0
+            ) -> Measurement:
+    """Time `case.name` in `worker` against `case.reference` here, interleaved, on `device`."""
+    from grader.worker.client import WorkerFault
+
+    plan, clock = PLANS[device], clock_for(device)
+    with one_thread():
+        rows, cols = case.sizes[device]
+        seed = secrets.randbits(62)
+        base = build(case.inputs(rows, cols), seed, device)
+        for _ in range(plan.warmup):
+            once_s, _ = _time_reference(case, variant(base, case.inputs(rows, cols), 1), clock)
+        grown = grown_rows(rows, cols, once_s, target_s=plan.target_s,
+                           max_elements=max_elements(device, plan))
+        if grown != rows:
+            rows, base = grown, build(case.inputs(grown, cols), seed, device)
+        specs = case.inputs(rows, cols)
+        m = Measurement(budget=case.budget, device=device_label(device), sizes=f"{rows}x{cols}")
+        try:
+            _request(worker, {"action": "stage", "specs": specs, "seed": seed, "device": device},
+                     stage_timeout, "preparing the timed inputs")
+            with _Background(worker, m) as background:
+                _measure_loop(worker, case, m, plan, clock, base, specs, timeout, background)
+        except WorkerFault as exc:
+            m.fault = exc.fault
+        except _Stop as stop:
+            m.stopped = str(stop)
+    return m
+
+
+class _Background:
+    """Counts the CPU the worker's processes use outside its requests while the loop runs.
+
+    Between requests the worker only waits; CPU used then (a thread or child process left spinning)
+    would slow the reference timed here and flatter the ratio, so past the allowance it voids it.
+    """
+
+    def __init__(self, worker, m: Measurement):
+        self.pid, self.m = getattr(worker, "pid", None), m
+        self.inside = 0.0
+
+    def __enter__(self) -> "_Background":
+        self.start_cpu = session_cpu_seconds(self.pid) if self.pid else None
+        self.start = time.perf_counter()
+        return self
+
+    def request_cpu(self) -> float | None:
+        from grader.worker.client import process_cpu_seconds
+
+        return process_cpu_seconds(self.pid) if self.pid and self.start_cpu is not None else None
+
+    def __exit__(self, *exc) -> None:
+        end = session_cpu_seconds(self.pid) if self.start_cpu is not None else None
+        if end is None:
+            return
+        self.m.background_s = max(0.0, end - self.start_cpu - self.inside)
+        constant, fraction = BACKGROUND_ALLOWANCE
+        self.m.background = self.m.background_s > constant + fraction * (time.perf_counter() - self.start)
+
+
+class _Stop(Exception):
+    """The measurement ended early; the verdict is already decided (too slow)."""
+
+
+def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, specs, timeout,
+                  background: "_Background") -> None:
+    from grader.worker.client import WorkerFault
+
+    med = statistics.median
+    raws, empties, preps, refs = [], [], [], []
+    count, planned = 0, plan.warmup + plan.repeats
+    while count < planned:
+        warm = count < plan.warmup
+        empty_s, _ = _request(worker, _run_message(case, None), timeout, "timing the empty request",
+                              background)
+        seed = secrets.randbits(62)
+        start = clock()
+        args = variant(base, specs, seed)
+        prep_s = clock() - start
+        ref_s, want = _time_reference(case, args, clock)
+        scale = float(want.pop("scale"))
+        budget_s = case.budget * ref_s * CUTOFF
+        call_timeout = min(timeout, max(MIN_CALL_TIMEOUT, 2 * budget_s))
+        start = time.perf_counter()
+        try:
+            raw_s, reply = _request(worker, _run_message(case, seed), call_timeout,
+                                    f"timing `{case.name}`", background)
+        except WorkerFault as exc:
+            if exc.fault.kind != "timeout":
+                raise
+            m.overhead_s = min(med(empties or [empty_s]), prep_s + OVERHEAD_ALLOWANCE * ref_s)
+            m.learner_s = [time.perf_counter() - start - m.overhead_s]
+            m.reference_s = refs or [ref_s]
+            raise _Stop(f"it did not finish within {call_timeout:.1f} s and was stopped") from None
+        if not same_result(reply.get("checksum"), want, scale):
+            m.wrong = _difference(reply.get("checksum"), want)
+            return
+        if not warm:
+            raws.append(raw_s), empties.append(empty_s), preps.append(prep_s), refs.append(ref_s)
+        overhead = min(med(empties or [empty_s]),
+                       med(preps or [prep_s]) + OVERHEAD_ALLOWANCE * med(refs or [ref_s]))
+        if not warm and raw_s - overhead > max(CUTOFF * case.budget * med(refs), STOP_FLOOR_S):
+            m.learner_s, m.reference_s = [raw_s - overhead], refs or [ref_s]
+            m.overhead_s = overhead
+            raise _Stop("far over budget: the measurement stopped after one timed call")
+        count += 1
+        if count == planned and planned < plan.warmup + 3 * plan.repeats:
+            ratio = (med(raws) - overhead) / med(refs)
+            if 2 / 3 <= ratio / case.budget <= 3 / 2:  # close to the line: measure more
+                planned += plan.repeats
+    m.overhead_s = overhead
+    m.learner_s = [max(raw - overhead, 1e-9) for raw in raws]
+    m.reference_s = refs
+
+
+def _run_message(case: TimedCase, seed: int | None) -> dict:
+    """A `run` request: the learner's function on variant `seed`, or the empty request (no seed)."""
+    return {"action": "run", "name": case.name if seed is not None else None,
+            "seed": seed if seed is not None else secrets.randbits(62), "kwargs": case.kwargs}
+
+
+def _request(worker, message: dict, timeout: float, during: str,
+             background: "_Background | None" = None) -> tuple[float, dict]:
+    """Send one `time` request; its wall-clock seconds measured here, and the reply."""
+    from grader.worker.client import WorkerFault, _fault_from_error
+
+    message = {"op": "time", "threads": THREADS, **message}
+    cpu = background.request_cpu() if background else None
+    start = time.perf_counter()
+    try:
+        reply = worker.request(message, timeout, during=during)
+        seconds = time.perf_counter() - start
+    finally:
+        after = background.request_cpu() if cpu is not None else None
+        if after is not None:
+            background.inside += after - cpu
+    if not reply.get("ok"):
+        raise WorkerFault(_fault_from_error(reply.get("error") or {}))
+    return seconds, reply
+
+
+def _time_reference(case: TimedCase, args: list, clock) -> tuple[float, dict]:
+    """The reference's time on `args` (its checksum included, as in the worker) and that checksum."""
+    start = clock()
+    out = case.reference(*args, **case.kwargs)
+    want = checksum(out)
+    seconds = clock() - start
+    import torch
+
+    want["scale"] = float(out.detach().abs().sum(dtype=torch.float64).item())
+    return seconds, want
+
+
+def _difference(got: Any, want: dict) -> str:
+    if not isinstance(got, dict) or got.get("type") != "Tensor":
+        kind = got.get("type") if isinstance(got, dict) else None
+        return f"it returned a {kind or 'value that is not a tensor'} on the timed inputs"
+    if got.get("shape") != want["shape"]:
+        return (f"on the timed inputs it returned shape {tuple(got.get('shape') or ())}, "
+                f"the reference {tuple(want['shape'])}")
+    return "on the timed inputs its result differs from the reference's"
+
+
