@@ -52,7 +52,7 @@ def worker(zygote, tmp_path):
 @pytest.mark.skipif(os.geteuid() != 0, reason="the full set of measures needs root")
 def test_every_measure_applies_as_root(worker):
     assert {k: v for k, v in worker.sandbox.items() if v != "on"} == {}
-    assert set(worker.sandbox) >= {"network", "filesystem", "proc", "user", "capabilities",
+    assert set(worker.sandbox) >= {"network", "filesystem", "read_only", "proc", "user", "capabilities",
                                    "no_new_privs", "links"}
     uid, gid, processes, solutions_visible = worker.call("whoami", str(ROOT / "solutions")).value
     assert uid == gid == sandbox.uid_for(worker.pid)

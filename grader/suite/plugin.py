@@ -81,7 +81,7 @@ class GradingPlugin:
         """Where workers could write the grader's files (no read-only view), compare fingerprints."""
         worker = self.context.learner.worker
         baseline = getattr(getattr(worker, "zygote", None), "fingerprint", None)
-        if baseline is None or getattr(worker, "sandbox", {}).get("filesystem") == "on":
+        if baseline is None or getattr(worker, "sandbox", {}).get("read_only") == "on":
             return
         from grader.suite.integrity import changes, fingerprint
 

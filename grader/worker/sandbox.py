@@ -62,6 +62,9 @@ def confine(request: dict) -> None:
     if not options.get("enabled", True):
         MEASURES["sandbox"] = "off: disabled by GRADER_SANDBOX=off"
         return
+    if not sys.platform.startswith("linux"):
+        MEASURES["sandbox"] = f"off: no sandbox on {sys.platform} (limits only)"
+        return
     workdir = os.path.realpath(request["workdir"])
     root = os.geteuid() == 0
     if not root:
@@ -69,8 +72,11 @@ def confine(request: dict) -> None:
         _record("user_namespace", lambda: _enter_user_namespace(linux))
     _record("network", lambda: linux.unshare(linux.CLONE_NEWNET))
     own_mounts = _record("filesystem", lambda: linux.unshare(linux.CLONE_NEWNS))
-    if own_mounts:
-        _record("filesystem", lambda: _build_view(linux, workdir, options, request.get("limits") or {}))
+    if own_mounts and _record("filesystem", lambda: _build_view(linux, workdir, options,
+                                                                  request.get("limits") or {})):
+        _record("read_only", lambda: _read_only(linux, workdir))
+    else:
+        MEASURES["read_only"] = "off: no mount namespace"
     if root and own_mounts:  # never on the host's /proc: only inside a mount namespace of our own
         _record("proc", lambda: linux.mount("proc", "/proc", "proc",
                                             linux.MS_NOSUID | linux.MS_NODEV | linux.MS_NOEXEC,
@@ -88,7 +94,7 @@ def _record(name: str, action) -> bool:
     """Run one measure; remember "on", or "off: why" (a later refusal of the same measure wins)."""
     try:
         action()
-    except (OSError, ValueError, RuntimeError) as exc:
+    except Exception as exc:  # whatever the system says, the worker runs; the refusal is recorded
         MEASURES[name] = f"off: {exc}"
         return False
     MEASURES.setdefault(name, "on")
@@ -173,6 +179,10 @@ def _build_view(linux, workdir: str, options: dict, limits: dict) -> None:
     finally:
         for fd in fds.values():
             os.close(fd)
+
+
+def _read_only(linux, workdir: str) -> None:
+    """Every mount read-only (and no set-uid), except the worker's folder and its scratch space."""
     linux.mount_setattr("/", set_flags=linux.MOUNT_ATTR_RDONLY | linux.MOUNT_ATTR_NOSUID, recursive=True)
     for path in (workdir, "/dev/shm", "/tmp"):
         if os.path.ismount(path) or path == workdir:
@@ -199,6 +209,8 @@ def _switch_user(workdir: str) -> None:
     unreadable = [p for p in needed_paths() if not _readable_by_others(p)]
     if unreadable:
         raise OSError(errno.EACCES, f"{unreadable[0]} is not readable by other users")
+    if not _readable_by_others(os.path.dirname(workdir)):
+        raise OSError(errno.EACCES, f"the worker's folder {workdir} is not reachable by other users")
     os.chown(workdir, uid, gid)
     os.setgroups([])
     os.setresgid(gid, gid, gid)

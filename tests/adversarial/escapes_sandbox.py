@@ -5,7 +5,7 @@ reads the instructor's solutions; also tries setuid(0) and a set-uid program (su
 The mounts made by the sandbox are locked in any namespace the learner creates, no privileges are
 left to regain (no-new-privs), and the hidden paths stay hidden.
 expect-points: 0
-expect-needs: filesystem
+expect-needs: filesystem, read_only
 expect-absent-text: Reference solutions for chapter 6
 """
 

@@ -6,7 +6,7 @@ The suite runs in the trusted process, whose modules are not these; the files ar
 worker (the harness removes the planted files if the sandbox ever let them through).
 expect-points: 0
 expect-message: wrong value
-expect-needs: filesystem
+expect-needs: read_only
 expect-planted: grader/suites/ch6/test_zz_planted.py, grader/suites/ch6/conftest.py
 """
 

@@ -5,7 +5,7 @@ the grader (or the next worker) to pick up.
 Nothing the grader runs imports from the worker's folder; site-packages is read-only to the worker.
 expect-points: 0
 expect-message: wrong value
-expect-needs: filesystem
+expect-needs: read_only
 expect-forged: {{MARKER}}
 expect-planted: grader/suites/ch6/torch.py
 """
