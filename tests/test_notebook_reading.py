@@ -142,3 +142,20 @@ def test_control_characters_are_removed_from_what_the_learner_sees():
     kept = outputs.learner_traceback(["Cell In[2], line 1\n----> 1 boom()\x07\x1b]0;title\x07"],
                                      "RuntimeError", "bad\x1b[2J\x08 news")
     assert kept == ["Cell In[2], line 1\n----> 1 boom()", "RuntimeError: bad news"]
+
+
+def test_console_summary_names_failed_cells_and_hints():
+    from grader.notebook import summary_lines
+
+    record = {"notes": ["ran with the grader's kernel"], "failed_cells": [
+        {"index": 4, "execution_count": 3, "ename": "URLError", "evalue": "refused",
+         "hint": outputs.PRETRAINED_HINT},
+        {"index": 6, "execution_count": None, "ename": "KernelDied", "evalue": "cell 6 stopped the kernel"},
+        {"index": 9, "execution_count": 7, "ename": "NameError", "evalue": "name 'x' is not defined"}]}
+    lines = summary_lines(record, limit=2)
+    assert lines[0] == "Note: ran with the grader's kernel"
+    assert lines[1] == "Notebook In [3] failed: URLError: refused"
+    assert lines[2] == f"  hint: {outputs.PRETRAINED_HINT}"
+    assert lines[3].startswith("Notebook cell 6 failed: KernelDied")
+    assert lines[4] == "... and 1 more failed cells (see the executed notebook)"
+    assert summary_lines(None) == []

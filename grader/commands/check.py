@@ -101,6 +101,11 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
         print()
     else:
         print_summary(result, verbose=verbose, report=str(report_path) if report_path else None)
+        if result.notebook is not None:
+            from grader.notebook import summary_lines
+
+            for line in summary_lines(result.notebook, limit=20 if verbose else 3):
+                print(line)
         if (result.notebook or {}).get("executed_path") and executed is not None:
             print(f"Executed notebook (outputs and errors): {result.notebook['executed_path']}")
     if report_error is not None:

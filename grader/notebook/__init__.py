@@ -32,6 +32,7 @@ serves one submission only.
 """
 
 from grader.notebook.kernel import KernelHandle, start_kernel
-from grader.notebook.loading import CELL_TIMEOUT, NOTEBOOK_BUDGET, load_notebook_worker
+from grader.notebook.loading import CELL_TIMEOUT, NOTEBOOK_BUDGET, load_notebook_worker, summary_lines
 
-__all__ = ["CELL_TIMEOUT", "KernelHandle", "NOTEBOOK_BUDGET", "load_notebook_worker", "start_kernel"]
+__all__ = ["CELL_TIMEOUT", "KernelHandle", "NOTEBOOK_BUDGET", "load_notebook_worker", "start_kernel",
+           "summary_lines"]

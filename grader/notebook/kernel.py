@@ -221,13 +221,13 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
     km._kernel_spec = KernelSpec(argv=argv, display_name="grader python3", language="python",
                                  env={}, metadata={})
     log_path = home / ".kernel.log"
+    launched = time.monotonic()
     with open(log_path, "wb") as log:
         run_sync(km.start_kernel)(env=env, cwd=str(home), stdout=log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL)
     handle = KernelHandle(km, home, fastai_home, log_path, data=data, own_home=own_home, notes=notes,
                           preparing=preparing)
-    handle.readable = readable
-    handle.sandboxed = confine.get("enabled", True)
+    handle.started, handle.readable, handle.sandboxed = launched, readable, confine.get("enabled", True)
     return handle
 
 

@@ -76,6 +76,22 @@ def load_notebook_worker(submission: Path, *, workdir: Path, limits: Limits | No
     return worker, record
 
 
+def summary_lines(record: dict[str, Any] | None, limit: int = 6) -> list[str]:
+    """A few console lines about a graded notebook: its notes, and the cells that failed."""
+    if not record:
+        return []
+    lines = [f"Note: {n}" for n in record.get("notes", [])]
+    failed = record.get("failed_cells") or []
+    for cell in failed[:limit]:
+        where = f"In [{cell['execution_count']}]" if cell.get("execution_count") else f"cell {cell['index']}"
+        lines.append(f"Notebook {where} failed: {cell['ename']}: {str(cell['evalue'])[:120]}")
+        if cell.get("hint"):
+            lines.append(f"  hint: {cell['hint']}")
+    if len(failed) > limit:
+        lines.append(f"... and {len(failed) - limit} more failed cells (see the executed notebook)")
+    return lines
+
+
 def failed_cells(nb, bad_cells: dict) -> list[dict[str, Any]]:
     """One entry per cell that ended in an error (expected errors of `raises-exception` cells left out)."""
     failed = []
