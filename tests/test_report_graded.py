@@ -70,7 +70,7 @@ def test_solution_report_is_all_green(graded):
     assert len(names) == 7
     for name in names:  # every exercise folded, with its tests listed as passed
         assert re.search(rf'<details class="exercise passed" id="ex-{name}">', html)
-    assert "35 of 35 tests passed" in visible_text(html)
+    assert "38 of 38 tests passed" in visible_text(html)  # 35, and 3 timed tests
     assert rows(html)["questionnaire"] == (35.0, 35.0)
     assert_well_formed(html)
     assert_nothing_injected(html)
@@ -89,7 +89,7 @@ def test_stub_report_is_all_red_and_says_what_to_do(graded):
     # each stub's tests all fail the same way: one card per exercise, the hint once
     hint = "Replace the <code>raise NotImplementedError</code> with your implementation."
     assert html.count(hint) >= len(result.exercises)
-    assert "10 tests, same feedback" in text  # binary_cross_entropy's core tests
+    assert "11 tests, same feedback" in text  # binary_cross_entropy's core tests (its timed one too)
     assert "NotImplementedError (line" in text
     assert_well_formed(html)
 

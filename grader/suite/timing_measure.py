@@ -10,6 +10,7 @@ measures around its requests; the CPU its processes use between requests is coun
 from __future__ import annotations
 
 import math
+import os
 import secrets
 import statistics
 import time
@@ -24,8 +25,6 @@ from grader.worker.ops.time import build, checksum, variant
 def session_cpu_seconds(pid: int) -> float | None:
     """CPU seconds used by every process of the worker: its session (threads, children, their reaped
     children) and, when the sandbox gave it a uid of its own, every process of that uid."""
-    import os
-
     try:
         uid = os.stat(f"/proc/{pid}").st_uid
     except OSError:
@@ -66,7 +65,7 @@ def measure(worker, case: TimedCase, *, device: str, timeout: float, stage_timeo
         rows, cols = case.sizes[device]
         seed = secrets.randbits(62)
         base = build(case.inputs(rows, cols), seed, device)
-        for _ in range(plan.warmup):
+        for _ in range(max(1, plan.warmup)):
             once_s, _ = _time_reference(case, variant(base, case.inputs(rows, cols), 1), clock)
         grown = grown_rows(rows, cols, once_s, target_s=plan.target_s,
                            max_elements=max_elements(device, plan))
