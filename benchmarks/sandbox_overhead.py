@@ -39,8 +39,8 @@ def measure(zygote: Zygote, folder: Path, mode: str, starts: int, calls: int) ->
             worker.call("double", 3)
             call_times.append(time.perf_counter() - c0)
         worker.close()
-    return {"start_ms": 1000 * statistics.median(start_times), "call_ms": 1000 * statistics.median(call_times),
-            "measures": measures}
+    return {"start_ms": 1000 * statistics.median(start_times),
+            "call_ms": 1000 * statistics.median(call_times), "measures": measures}
 
 
 def main() -> None:

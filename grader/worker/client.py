@@ -11,7 +11,6 @@ from __future__ import annotations
 import array
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -29,6 +28,8 @@ import grader
 from grader.errors import WorkerError
 from grader.results import Fault
 from grader.worker import codec, sandbox, wire
+from grader.worker.watch import (CPU_SHARE, WALL_BACKSTOP, folder_usage, printable,
+                                 process_cpu_seconds)
 from grader.worker.limits import Limits, proc_status_bytes
 
 PACKAGE_ROOT = str(Path(grader.__file__).resolve().parent.parent)
@@ -463,56 +464,12 @@ class Worker:
                              "functions should return their result.")
 
 
-CPU_SHARE = 0.5
-"""Fraction of a call's time limit it must have spent on the CPU before it is stopped."""
-WALL_BACKSTOP = 4.0
-"""A call is stopped after this many times its time limit in any case (starved, sleeping, blocked)."""
-
-
-def process_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system, all threads) a process has used, from /proc; None when unknown."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 class _MemoryExceeded(Exception):
     pass
 
 
 class _DiskExceeded(Exception):
     pass
-
-
-def folder_usage(folder: Path, stop_at: int) -> tuple[int, int]:
-    """Bytes and entries under `folder` (links not followed); stops counting past `stop_at` bytes."""
-    used, entries, stack = 0, 0, [str(folder)]
-    while stack and used <= stop_at:
-        try:
-            with os.scandir(stack.pop()) as listing:
-                for entry in listing:
-                    entries += 1
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            stack.append(entry.path)
-                        else:
-                            used += entry.stat(follow_symlinks=False).st_blocks * 512
-                    except OSError:
-                        continue
-        except OSError:
-            continue
-    return used, entries
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Text from the worker with terminal control characters (escape sequences...) made visible."""
-    return _CONTROL.sub("\ufffd", text)
 
 
 def _read_announcement(sock: socket.socket, timeout: float = 30.0) -> dict[str, str]:

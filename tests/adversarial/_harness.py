@@ -12,7 +12,8 @@ the case's answers earn honestly, without the trick), `message`
 not exist afterwards), `planted` (checkout paths that must not exist afterwards), `needs` (sandbox
 measures the case relies on), `check` (a named extra check), `cli` (also run through `grader check`),
 `submit-link` and `error` (the submission is a link, refused with that message), `no-raw-html`
-(text that must not appear unescaped in the HTML report). Notebook cases (`.ipynb`) state theirs in
+(text that must not appear unescaped in the HTML report), `slow` (grading takes long),
+`known-hole` (a hole found and reported to the owner of that part: a strict expected failure). Notebook cases (`.ipynb`) state theirs in
 their first markdown cell.
 """
 
