@@ -9,6 +9,7 @@ from fastdownload import FastDownload
 
 from grader.data import fastai_cache
 from grader.notebook import kernel as kernel_module
+from grader.notebook import kernel_home
 
 PASCAL_URL = "https://s3.amazonaws.com/fast-ai-imagelocal/pascal_2007.tgz"  # URLs.PASCAL_2007
 BIWI_URL = "https://s3.amazonaws.com/fast-ai-imagelocal/biwi_head_pose.tgz"  # URLs.BIWI_HEAD_POSE
@@ -81,7 +82,7 @@ def test_data_real_uses_the_users_cache_read_only_and_says_what_is_missing(tmp_p
     real = tmp_path / "real"
     (real / "data" / "pascal_2007").mkdir(parents=True)
     monkeypatch.setenv("FASTAI_HOME", str(real))
-    readable, notes = kernel_module._point_at_real_data(tmp_path / "private")
+    readable, notes = kernel_home.point_at_real_data(tmp_path / "private")
     assert readable == [(real / "data").resolve()]
     config = configparser.ConfigParser()
     config.read(tmp_path / "private" / "config.ini")
@@ -95,3 +96,20 @@ def test_unknown_data_choice_is_a_usage_error():
 
     with pytest.raises(UsageError, match="--data must be one of generated, real"):
         kernel_module.start_kernel(data="downloaded")
+
+
+def test_cached_weights_are_linked_into_a_private_writable_torch_cache(tmp_path, monkeypatch):
+    real = tmp_path / "torch-real"
+    (real / "hub" / "checkpoints").mkdir(parents=True)
+    weights = real / "hub" / "checkpoints" / "resnet18-f37072fd.pth"
+    weights.write_bytes(b"weights")
+    weights.chmod(0o600)
+    (real / "hub" / "checkpoints" / "resnet50.pth.partial").write_bytes(b"half")
+    monkeypatch.setenv("TORCH_HOME", str(real))
+    private, readable = kernel_home.private_torch_home(tmp_path / "kernel")
+    link = private / "hub" / "checkpoints" / "resnet18-f37072fd.pth"
+    assert link.is_symlink() and link.read_bytes() == b"weights"
+    assert not (private / "hub" / "checkpoints" / "resnet50.pth.partial").exists()
+    assert readable == [(real / "hub" / "checkpoints").resolve()]
+    assert weights.stat().st_mode & 0o777 == 0o600  # the user's own file is not opened up
+    assert (private / "hub" / "checkpoints").stat().st_mode & 0o777 == 0o777

@@ -31,8 +31,12 @@ CONFIG = {"data": "data", "archive": "archive", "storage": "tmp", "model": "mode
 """fastai's default `config.ini` keys (what `fastai_cfg()` would create)."""
 BEARS = "bears"
 """Folder (under the data dir) of the generated bear images, for the multi-label bear exercise."""
-PASCAL_ROWS = 80
-"""Rows of the generated PASCAL `train.csv` (every class appears among the training rows)."""
+PASCAL_ROWS = 100
+"""Rows of the generated PASCAL `train.csv`: every class appears among the training rows, and there
+are more training rows than fastai's default batch size (64), so the book's `dataloaders(df)` has
+a batch to show."""
+BIWI_FRAMES = 33
+"""Frames per person of the generated BIWI tree (3 people): 66 training images, more than a batch."""
 _DONE = ".grader-generated"
 
 
@@ -64,7 +68,7 @@ def populate(fastai_home: Path, *, bears: bool = True) -> dict[str, Path]:
         if name == "PASCAL_2007":  # enough rows that every class is in the training set
             made[name] = make_pascal(dest, images=True, n=PASCAL_ROWS)
         else:
-            made[name] = make_biwi(dest, images=True)
+            made[name] = make_biwi(dest, images=True, frames=BIWI_FRAMES)
     if bears:
         try:
             from grader.data.bears import make_bears
@@ -101,7 +105,7 @@ def real_data_status(fastai_home: Path | None = None) -> dict[str, Path | None]:
 def generated_home() -> Path:
     """A per-user folder with the generated data sets, made once per version of the generators."""
     cache = Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser()
-    home = cache / "fastbook-grader" / f"fastai-{grader.__version__}-{_generators_digest()}"
+    home = cache / "fastbook-grader" / f"fastai-{grader.__version__}-{_DIGEST}"
     if (home / _DONE).is_file():
         return home
     home.parent.mkdir(parents=True, exist_ok=True)
@@ -115,15 +119,21 @@ def generated_home() -> Path:
 
 
 def _generators_digest() -> str:
-    """A short hash of the generators' source, so a changed generator never serves stale files."""
+    """A short hash of the generators' source, so a changed generator never serves stale files.
+
+    Taken once, at import: it must describe the code this process runs, not a later edit of it.
+    """
     import hashlib
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{PASCAL_ROWS} {BIWI_FRAMES}".encode())
     here = Path(__file__).resolve().parent
     for name in ("pascal.py", "biwi.py", "bears.py", "fastai_cache.py"):
         path = here / name
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest()[:10]
+
+
+_DIGEST = _generators_digest()
 
 
 def copy_generated(fastai_home: Path) -> dict[str, Path]:

@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from grader.notebook import kernel_home
 from grader.worker.limits import Limits
 
 DATA_CHOICES = ("generated", "real")
@@ -186,17 +187,14 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
     notes: list[str] = []
     preparing = None
     if data == "generated":
-        preparing = threading.Thread(target=_copy_generated, args=(fastai_home,), daemon=True)
+        preparing = threading.Thread(target=kernel_home.copy_generated, args=(fastai_home,), daemon=True)
         preparing.start()
     else:
-        real, note = _point_at_real_data(fastai_home)
+        real, note = kernel_home.point_at_real_data(fastai_home)
         readable += real
         notes += note
-    torch_home = Path(_torch_home())
-    if torch_home.is_dir():  # weights cached there can be used (read-only)
-        readable.append(torch_home.resolve())
-    else:  # nothing cached: a private, empty cache, so a download fails on the network, clearly
-        torch_home = home / ".torch"
+    torch_home, cached = kernel_home.private_torch_home(home)
+    readable += cached
     env = worker_env(str(home), {
         "FASTAI_HOME": str(fastai_home),
         "TORCH_HOME": str(torch_home),
@@ -231,58 +229,9 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
     return handle
 
 
-def _copy_generated(fastai_home: Path) -> None:
-    """The generated data sets, writable by the kernel's user (fastai writes models/ beside them)."""
-    from grader.data import fastai_cache
-
-    fastai_cache.copy_generated(fastai_home)
-    _open_up(fastai_home)
-
-
-def _point_at_real_data(fastai_home: Path) -> tuple[list[Path], list[str]]:
-    """A private fastai home whose `data` is the user's real data folder (read-only in the kernel)."""
-    import configparser
-
-    from grader.data import fastai_cache
-
-    real_home = fastai_cache.default_home()
-    data = fastai_cache.data_dir(real_home)
-    notes = []
-    missing = [name for name, path in fastai_cache.real_data_status(real_home).items() if not path]
-    if missing:
-        notes.append(f"--data real: {', '.join(missing)} is not in your fastai cache ({data}), so "
-                     "`untar_data` cannot find it (nothing is downloaded while grading). Run without "
-                     "--data real to use the grader's generated data.")
-    fastai_home.mkdir(parents=True, exist_ok=True)
-    parser = configparser.ConfigParser()
-    parser["DEFAULT"] = {**fastai_cache.CONFIG, "data": str(data)}
-    with open(fastai_home / "config.ini", "w") as handle:
-        parser.write(handle)
-    (fastai_home / "archive").mkdir(exist_ok=True)
-    _open_up(fastai_home)
-    return ([data.resolve()] if data.is_dir() else []), notes
-
-
-def _open_up(folder: Path) -> None:
-    """Make a folder tree of the kernel's private home writable by the kernel's own user."""
-    for root, dirs, files in os.walk(folder):
-        os.chmod(root, 0o777)
-        for name in files:
-            os.chmod(os.path.join(root, name), 0o666)
-
-
 def _cuda_available() -> bool:
     try:
         import torch
     except ImportError:
         return False
     return torch.cuda.is_available()
-
-
-def _torch_home() -> str:
-    """The user's torch cache, so pretrained weights already downloaded there can be used."""
-    explicit = os.environ.get("TORCH_HOME")
-    if explicit:
-        return explicit
-    cache = os.environ.get("XDG_CACHE_HOME", os.path.join(os.path.expanduser("~"), ".cache"))
-    return os.path.join(cache, "torch")
