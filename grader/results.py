@@ -96,7 +96,7 @@ class ExerciseResult:
     def first_hint(self) -> str | None:
         """The first piece of feedback worth showing on the exercise's one console line."""
         for t in self.tests:
-            if t.outcome != "passed" and not t.stretch:
+            if t.outcome != "passed" and not t.stretch and t.max_points > 0:
                 return t.hint or t.message
         return None
 
