@@ -32,8 +32,9 @@ VECTORISE = ("Your function is correct but far slower than the reference: vector
              "comparisons and `.mean()` on the whole tensor).")
 
 CUTOFF = 3.0
-"""A timed repetition slower than CUTOFF x budget x reference ends the measurement: the verdict is
-decided. (Warm-up calls never do: a first call may pay for lazy initialisation.)"""
+"""A timed call slower than CUTOFF x budget x reference, right after a call as slow, ends the
+measurement: the verdict is decided. (A warm-up call alone never does: it may pay for lazy
+initialisation; nor does one call alone: a loaded machine can pause any process.)"""
 STOP_FLOOR_S = 0.2
 """...and longer than this: a loaded machine can pause any process for tens of milliseconds."""
 OVERHEAD_ALLOWANCE = 0.25

@@ -125,6 +125,7 @@ def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, s
 
     med = statistics.median
     raws, empties, preps, refs = [], [], [], []
+    previous_s = math.inf  # the call before this one: two slow calls in a row end the measurement
     count, planned = 0, plan.warmup + plan.repeats
     while count < planned:
         warm = count < plan.warmup
@@ -156,10 +157,12 @@ def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, s
             raws.append(raw_s), empties.append(empty_s), preps.append(prep_s), refs.append(ref_s)
         overhead = min(med(empties or [empty_s]),
                        med(preps or [prep_s]) + OVERHEAD_ALLOWANCE * med(refs or [ref_s]))
-        if not warm and raw_s - overhead > max(CUTOFF * case.budget * med(refs), STOP_FLOOR_S):
-            m.learner_s, m.reference_s = [raw_s - overhead], refs or [ref_s]
+        slowest = min(raw_s, previous_s) - overhead
+        if not warm and slowest > max(CUTOFF * case.budget * med(refs), STOP_FLOOR_S):
+            m.learner_s, m.reference_s = [raw_s - overhead], refs
             m.overhead_s = overhead
-            raise _Stop("far over budget: the measurement stopped after one timed call")
+            raise _Stop("far over budget, so the measurement stopped there")
+        previous_s = raw_s
         count += 1
         if count == planned and planned < plan.warmup + 3 * plan.repeats:
             ratio = (med(raws) - overhead) / med(refs)
