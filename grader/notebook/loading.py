@@ -72,6 +72,8 @@ def load_notebook_worker(submission: Path, *, workdir: Path, limits: Limits | No
         record["failed_cells"] = failed_cells(first.nb, first.bad_cells)
         record["timed_out_cells"] = sorted(i for i, bad in first.bad_cells.items() if bad.kind == "timeout")
         record["executed_path"] = str(_save(first.nb, workdir / _executed_name(submission), save_to))
+    elif worker.load_fault is not None:
+        record["notes"].append(worker.load_fault.message)
     record["timings"] = dict(worker.timings)
     return worker, record
 
