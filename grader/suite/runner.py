@@ -31,15 +31,39 @@ def _clean_pytest_env():
                 os.environ[key] = value
 
 
-def run_suite(suite: Path, plugin: GradingPlugin) -> None:
-    """Run every test file of `suite` with `plugin` collecting results.
-
-    The suite's own folder is the root and config: an ini file, conftest.py or plugin near the
-    submission or the current directory has no say. pytest's own output is discarded.
-    """
-    args = [str(suite), "-q", "--capture=no", "-p", "no:cacheprovider", "-p", "no:stepwise",
+def _suite_args(suite: Path) -> list[str]:
+    """The suite's own folder is the root and config: an ini file, conftest.py or plugin near the
+    submission or the current directory has no say."""
+    return [str(suite), "-q", "--capture=no", "-p", "no:cacheprovider", "-p", "no:stepwise",
             f"--rootdir={suite}", f"--confcutdir={suite}", "-c", str(suite / "suite.ini"),
             "-W", "ignore::DeprecationWarning", "-W", "ignore::FutureWarning"]
+
+
+class _Markers:
+    def pytest_configure(self, config) -> None:
+        from grader.suite.plugin import MARKERS
+
+        for line in MARKERS:
+            config.addinivalue_line("markers", line)
+
+
+def collect_suite(suite: Path) -> None:
+    """Import the suite's test modules (assertion rewriting included) without running a test.
+
+    For a process that forks one grading child per submission (batch grading): called once before
+    forking, so that no child pays for importing them; each child starts from the same fresh copy.
+    """
+    with _clean_pytest_env(), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        pytest.main([*_suite_args(suite), "--collect-only"], plugins=[_Markers()])
+
+
+def run_suite(suite: Path, plugin: GradingPlugin) -> None:
+    """Run every test file of `suite` with `plugin` collecting results (see `_suite_args`).
+
+    pytest's own output is discarded.
+    """
+    args = _suite_args(suite)
     sink = io.StringIO()
     with _clean_pytest_env(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         code = pytest.main(args, plugins=[plugin])
