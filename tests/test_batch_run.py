@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -168,6 +169,24 @@ def test_hang_memory_and_crash_are_recorded_and_cost_only_their_exercise(batch):
         faults = {t["fault"]["kind"] for t in by_name[exercise]["tests"] if t["fault"]}
         assert faults & kinds, (learner, faults)
         assert all(e["passed"] for name, e in by_name.items() if name != exercise), learner
+
+
+@pytest.mark.parametrize("learner", ["mix0", "mix5", "stubs"])
+def test_batch_grades_exactly_as_check_does(batch, grade_source, learner):
+    """Forked from a warm slot with the suite already collected, a grading is the same as alone."""
+    from grader.worker.limits import Limits
+
+    source = (batch["root"] / f"{learner}.py").read_text()
+    alone = grade_source(source, f"{learner}.py", limits=Limits(timeout=10.0, memory_mb=400))
+    in_batch = results_by_learner(batch)[learner]
+    fields = ("nodeid", "outcome", "points", "max_points", "message", "hint", "misconception",
+              "expected", "got")
+
+    def same(value):  # each grading has a work folder of its own, named at random
+        return re.sub(r"grader-run-\w+", "grader-run-*", value) if isinstance(value, str) else value
+
+    assert [[same(t[f]) for f in fields] for e in in_batch["exercises"] for t in e["tests"]] == \
+        [[same(getattr(t, f)) for f in fields] for e in alone.exercises for t in e.tests]
 
 
 def test_learner_files_and_gradescope_results(batch):

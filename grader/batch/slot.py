@@ -18,7 +18,6 @@ import gc
 import importlib
 import json
 import os
-import pkgutil
 import select
 import signal
 import sys
@@ -52,13 +51,11 @@ def warm_up(chapter: str) -> None:
     import grader.data.biwi  # noqa: F401
     import grader.data.pascal  # noqa: F401
     import grader.grading  # noqa: F401
-    import grader.suite.checks  # noqa: F401
-    import grader.suite.render  # noqa: F401
 
-    package = importlib.import_module(f"grader.suites.{chapter}")
-    for info in pkgutil.iter_modules(package.__path__):
-        if not info.name.startswith("test_"):  # pytest imports the tests itself (assertion rewriting)
-            importlib.import_module(f"{package.__name__}.{info.name}")
+    from grader.chapters import get_chapter
+    from grader.suite.runner import collect_suite
+
+    collect_suite(get_chapter(chapter).suite)  # the test modules, and all that they import
     for optional in ("grader.report", "grader.notebook", "grader.questionnaire"):
         try:
             importlib.import_module(optional)
