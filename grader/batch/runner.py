@@ -45,6 +45,8 @@ class BatchOptions:
     """Run the timed tests."""
     bear_budget: float = 600.0
     """Seconds for training a learner's bear classifier."""
+    cell_timeout: float | None = None
+    """Seconds one notebook cell may run (None: the notebook grader's default)."""
     max_time: float | None = None
     """Seconds one whole grading may take before it is stopped (default: the bear budget + 600)."""
     jobs: int | None = None
@@ -232,6 +234,8 @@ def _settings(ch, options: BatchOptions) -> dict[str, Any]:
                     load_timeout=options.load_timeout).validate("batch options")
     if options.bear_budget <= 0:
         raise UsageError(f"--bear-budget must be a positive number of seconds, got {options.bear_budget:g}")
+    if options.cell_timeout is not None and options.cell_timeout <= 0:
+        raise UsageError(f"--cell-timeout must be a positive number of seconds, got {options.cell_timeout:g}")
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {options.jobs}")
     if options.max_time is not None and options.max_time <= 0:
@@ -239,7 +243,8 @@ def _settings(ch, options: BatchOptions) -> dict[str, Any]:
     return {"chapter": ch.name, "only": sorted(ch.resolve(options.only, option="--only")),
             "skip": sorted(ch.resolve(options.skip, option="--skip")), "timeout": limits.timeout,
             "memory_mb": limits.memory_mb, "load_timeout": limits.load_timeout,
-            "timing": options.timing, "bear_budget": options.bear_budget}
+            "timing": options.timing, "bear_budget": options.bear_budget,
+            "cell_timeout": options.cell_timeout}
 
 
 def _jobs(options: BatchOptions) -> int:

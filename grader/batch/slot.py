@@ -78,7 +78,8 @@ def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
                        only=set(options["only"]) or None, skip=set(options["skip"]),
                        limits=limits_of(options), timing=options["timing"],
                        learner_name=task["learner"], zygote=zygote,
-                       bear_budget=options["bear_budget"], kernel=kernel)
+                       bear_budget=options["bear_budget"], cell_timeout=options["cell_timeout"],
+                       kernel=kernel)
     except SubmissionError as exc:
         record = failed_record(status="ungradable", kind="ungradable", message=exc.message, final=True,
                                **common)

@@ -45,6 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="memory a learner's code may use on top of torch (default %(default)s)")
     parser.add_argument("--bear-budget", type=float, default=600.0, metavar="SECONDS",
                         help="time budget for training a bear classifier (default %(default)s)")
+    parser.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
+                        help="time limit for one notebook cell (default: as `grader check`)")
     parser.add_argument("--max-time", type=float, metavar="SECONDS",
                         help="stop one submission's whole grading after this long "
                              "(default: the bear budget + 600)")
@@ -59,21 +61,23 @@ def run(args: argparse.Namespace) -> int:
     return main(submissions=args.submissions, chapter=args.chapter, out=args.out, jobs=args.jobs,
                 force=args.force, only=args.only, skip=args.skip, timeout=args.timeout,
                 load_timeout=args.load_timeout, memory_mb=args.memory, bear_budget=args.bear_budget,
-                max_time=args.max_time, timing=args.timing, quiet=args.quiet)
+                max_time=args.max_time, cell_timeout=args.cell_timeout, timing=args.timing,
+                quiet=args.quiet)
 
 
 def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jobs: int | None = None,
          force: bool = False, only: list[str] = (), skip: list[str] = (),
          timeout: float = Limits.timeout, load_timeout: float = Limits.load_timeout,
          memory_mb: int = Limits.memory_mb, bear_budget: float = 600.0, max_time: float | None = None,
-         timing: bool = True, quiet: bool = False) -> int:
+         cell_timeout: float | None = None, timing: bool = True, quiet: bool = False) -> int:
     from grader.batch import BatchOptions, run_batch
     from grader.batch.progress import Progress
     from grader.batch.runner import default_out
 
     options = BatchOptions(chapter=chapter, only=list(only), skip=list(skip), timeout=timeout,
                            memory_mb=memory_mb, load_timeout=load_timeout, timing=timing,
-                           bear_budget=bear_budget, max_time=max_time, jobs=jobs, force=force)
+                           bear_budget=bear_budget, max_time=max_time, cell_timeout=cell_timeout,
+                           jobs=jobs, force=force)
     out = out or default_out(submissions, chapter)
     progress = Progress(0, quiet=quiet)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
