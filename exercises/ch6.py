@@ -79,8 +79,10 @@ BEAR_THRESHOLD = 0.5
 def train_bear_classifier(path):
     """Train a multi-label bear classifier (black, grizzly, teddy; none or several per image).
 
-    path: a folder with images and `labels.csv` (columns fname, labels: space-separated, empty for
-    no bear, is_valid). Build a DataBlock with MultiCategoryBlock, train (pretrained=False: no
-    downloads here), and return the fastai Learner.
+    path: a folder with images and `labels.csv` (columns fname, relative to `path`; labels:
+    space-separated, empty for no bear; is_valid). Read it with
+    `pd.read_csv(path/'labels.csv', keep_default_na=False)` so empty labels stay '' (not NaN).
+    Build a DataBlock with MultiCategoryBlock, train (pretrained=False: no downloads here), and
+    return the fastai Learner.
     """
     raise NotImplementedError
