@@ -9,6 +9,9 @@ from grader.errors import UnknownChapterError
 
 SUITES = Path(__file__).resolve().parent / "suites"
 
+QUESTIONNAIRE = "questionnaire"
+"""The name `--only`/`--skip` take for a chapter's questionnaire (beside its exercise names)."""
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -43,9 +46,13 @@ class Chapter:
     def exercise_names(self) -> list[str]:
         return [e.name for e in self.exercises]
 
-    def resolve(self, names, *, option: str) -> set[str]:
-        """Exercise names from `--only`/`--skip` values; an unknown one is a usage error."""
+    def resolve(self, names, *, option: str, questionnaire: bool = True) -> set[str]:
+        """Exercise names from `--only`/`--skip` values; an unknown one is a usage error.
+
+        With `questionnaire`, the chapter's questionnaire (when it has one) is a name too."""
         known = set(self.exercise_names())
+        if questionnaire and self.questionnaire_sheet:
+            known.add(QUESTIONNAIRE)
         out = set()
         for raw in names:
             for name in filter(None, (n.strip() for n in raw.split(","))):
@@ -53,9 +60,18 @@ class Chapter:
                 if name not in known:
                     raise UnknownChapterError(
                         f"{option}: no exercise named {name!r} in {self.name}",
-                        hint="Known: " + ", ".join(self.exercise_names()) + " (see `grader list`).")
+                        hint="Known: " + ", ".join(sorted(known, key=self._order)) + " (see `grader list`).")
                 out.add(name)
         return out
+
+    def _order(self, name: str) -> int:
+        names = self.exercise_names()
+        return names.index(name) if name in names else len(names)
+
+    def grades_questionnaire(self, only: set[str] | None, skip: set[str] | None) -> bool:
+        """Whether a run with these `--only`/`--skip` names grades the questionnaire."""
+        return (bool(self.questionnaire_sheet) and (not only or QUESTIONNAIRE in only)
+                and QUESTIONNAIRE not in (skip or ()))
 
 
 CH6 = Chapter(

@@ -138,7 +138,8 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
                                         "skip": sorted(skip or []),
                                         "sandbox": dict(getattr(worker, "sandbox", None) or {})},
         )
-        result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
+        if ch.grades_questionnaire(only, skip):
+            result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
         result.output = worker.output.text() if getattr(worker, "output", None) else ""
         result.duration = time.perf_counter() - t0
         return result

@@ -122,7 +122,7 @@ def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timi
     started = time.perf_counter()
     try:
         ch = get_chapter(chapter)
-        only = ch.resolve(names, option="check()") or None
+        only = ch.resolve(names, option="check()", questionnaire=False) or None
     except GraderError as exc:
         return SelfCheck(chapter=chapter, error=str(exc))
     slow = {e.name for e in ch.exercises if e.slow}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.worker import sandbox
+from grader.worker import linux, sandbox  # imported now: the probe child may not reach them
 from grader.worker.client import Worker, Zygote
 from grader.worker.limits import Limits
 from grader.worker.watch import folder_usage, printable
@@ -92,8 +92,6 @@ def test_without_root_every_refusal_is_recorded(tmp_path):
             os.setgroups([])
             os.setresgid(65534, 65534, 65534)
             os.setresuid(65534, 65534, 65534)
-            from grader.worker import linux
-
             linux.prctl(linux.PR_SET_DUMPABLE, 1)
             sandbox.confine({"workdir": str(workdir), "limits": {}, "confine": {"enabled": True}})
             os.write(writer, json.dumps(sandbox.MEASURES).encode())

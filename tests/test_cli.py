@@ -66,6 +66,28 @@ def test_json_output_is_the_result(capsys):
     assert all(t["outcome"] == "passed" for t in data["exercises"][0]["tests"])
 
 
+def test_only_an_exercise_leaves_the_questionnaire_out_and_only_questionnaire_grades_it(capsys):
+    """The solutions' answer sheet lies beside them: `--only` decides whether it is graded."""
+    assert run(["check", "ch6", str(SOLUTION), "--only", "img2pose", "--json", "--no-report"]) == 0
+    assert json.loads(capsys.readouterr().out)["questionnaire"] is None
+    assert run(["check", "ch6", str(SOLUTION), "--only", "questionnaire", "--json", "--no-report"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["exercises"] == [] and data["questionnaire"]["points"] == data["points"] > 0
+
+
+def test_skip_questionnaire_grades_the_exercises_without_it(capsys):
+    assert run(["check", "ch6", str(SOLUTION), "--only", "img2pose", "--only", "questionnaire",
+                "--skip", "questionnaire", "--json", "--no-report"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["questionnaire"] is None and [e["name"] for e in data["exercises"]] == ["img2pose"]
+
+
+def test_unknown_only_name_lists_the_questionnaire_among_the_known(capsys):
+    assert run(["check", "ch6", str(SOLUTION), "--only", "sigmoid_rnage", "--no-report"]) == 2
+    err = capsys.readouterr().err
+    assert "no exercise named 'sigmoid_rnage'" in err and "get_ctr" in err and "questionnaire" in err
+
+
 def test_console_script_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "grader", "list", "ch6"], capture_output=True, text=True)
     assert done.returncode == 0 and "get_ctr" in done.stdout

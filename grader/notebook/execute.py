@@ -84,7 +84,15 @@ class GradingClient(NotebookClient):
         out = super().output(outs, msg, display_id, cell_index)
         if out is not None:
             size = outputs.output_size(out)
-            if self.kept.get(cell_index, 0) + size > outputs.CELL_OUTPUT_BYTES:
+            room = outputs.CELL_OUTPUT_BYTES - self.kept.get(cell_index, 0)
+            if size > room:
+                # the kernel flushes a printing loop in big chunks: keep the start of a stream
+                # that overflows, so the cell's first lines are still there to read
+                if room > 0 and out.get("output_type") == "stream" and isinstance(out.get("text"), str):
+                    out["text"] = out["text"][:room]
+                    self.kept[cell_index] = outputs.CELL_OUTPUT_BYTES
+                    self.dropped[cell_index] = self.dropped.get(cell_index, 0) + size - room
+                    return out
                 if outs and outs[-1] is out:
                     outs.pop()
                 self.dropped[cell_index] = self.dropped.get(cell_index, 0) + size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from grader.worker.codec import Opaque
@@ -23,6 +24,8 @@ def render(value: Any) -> str:
         if finite.numel() and value.dtype != torch.bool:
             stats = f", min={finite.min().item():.4g}, max={finite.max().item():.4g}"
         return f"tensor of shape {tuple(value.shape)}, dtype={str(value.dtype).replace('torch.', '')}{stats}"
+    if isinstance(value, PurePath):  # not repr(): fastcore, once imported, changes Path's repr
+        return f"Path({value.as_posix()!r})"
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return f"array of shape {tuple(value.shape)}, dtype={value.dtype}"
     text = repr(value)
