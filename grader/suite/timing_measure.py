@@ -19,7 +19,7 @@ from typing import Any
 from grader.suite.timing import (BACKGROUND_ALLOWANCE, CUTOFF, MIN_CALL_TIMEOUT, OVERHEAD_ALLOWANCE,
                                  PLANS, STOP_FLOOR_S, THREADS, DevicePlan, Measurement, TimedCase,
                                  clock_for, device_label, grown_rows, max_elements, one_thread)
-from grader.worker.ops.time import build, checksum, variant
+from grader.worker.ops.time import build, checksum, steady_allocator, variant
 
 
 def session_cpu_seconds(pid: int) -> float | None:
@@ -61,6 +61,7 @@ def measure(worker, case: TimedCase, *, device: str, timeout: float, stage_timeo
     from grader.worker.client import WorkerFault
 
     plan, clock = PLANS[device], clock_for(device)
+    steady_allocator()
     with one_thread():
         rows, cols = case.sizes[device]
         seed = secrets.randbits(62)

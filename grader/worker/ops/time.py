@@ -37,6 +37,7 @@ def _stage(request: dict) -> dict:
     import torch
 
     _STAGED.clear()
+    steady_allocator()
     device = str(request.get("device", "cpu"))
     with _threads(int(request.get("threads", 1))):
         _STAGED.update(specs=request["specs"], device=device,
@@ -84,6 +85,36 @@ class _threads:
 
 
 # -- shared by both sides ---------------------------------------------------------------------
+TRIM_THRESHOLD = 256 << 20
+"""Free heap memory glibc keeps instead of giving it back to the system (bytes)."""
+MMAP_THRESHOLD = 32 << 20
+"""Allocations below this come from the heap, not from a fresh mapping (glibc's largest setting)."""
+_steady = False
+
+
+def steady_allocator() -> bool:
+    """Make glibc reuse freed memory for tensors of the timed sizes (both sides call it once).
+
+    By default a tensor of a few MB is a fresh mapping whose pages fault in on first touch, and
+    glibc moves that threshold as it goes: the cost of those faults varies tenfold from process to
+    process on a virtual machine, and dwarfs cheap operations such as `sigmoid_range`. With fixed
+    thresholds, after the warm-up calls every allocation reuses pages that are already there, in the
+    trusted process and in the worker alike. No-op where the C library is not glibc.
+    """
+    global _steady
+    if not _steady:
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None)
+            M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+            _steady = bool(libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+                           and libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+        except (OSError, AttributeError):
+            _steady = False
+    return _steady
+
+
 def build(specs: list[dict], seed: int, device: str) -> list:
     """The base inputs described by `specs`, from `seed` (the same values in any process).
 
