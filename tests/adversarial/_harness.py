@@ -28,6 +28,8 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.suite import hidden_key
+
 ROOT = Path(__file__).resolve().parents[2]
 CASES_DIR = Path(__file__).resolve().parent
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
@@ -124,7 +126,8 @@ class Stage:
     def values(self) -> dict[str, str]:
         return {"SECRET": self.secret, "SECRET_FILE": str(self.secret_file), "MARKER": str(self.marker),
                 "PORT": str(self.listener.getsockname()[1]), "FOLDER": str(self.folder),
-                "SUBMISSIONS": str(self.submissions), "CHECKOUT": str(ROOT)}
+                "SUBMISSIONS": str(self.submissions), "CHECKOUT": str(ROOT),
+                "KEY_FILE": str(hidden_key.state_dir() / hidden_key.KEY_FILE)}
 
     def fill(self, text: str, folder: Path | None = None) -> str:
         values = {**self.values, **({"FOLDER": str(folder)} if folder else {})}

@@ -1,8 +1,9 @@
 """Exercise 8's trusted side: hidden images, and the figures computed from the learner's predictions.
 
-The hidden set is generated with a seed the learner's data never uses; its labels are read into
-memory and the labels file is deleted before any learner code runs, and the images are renamed at
-random, so nothing on disk says what they show.
+The hidden set is generated from a seed that only the trusted side can derive (the grading machine's
+key, `grader.suite.hidden_key`: nothing in the package gives it, so learner code cannot regenerate
+the set); its labels are read into memory and the labels file is deleted before any learner code
+runs, and the images are renamed in a shuffled order, so nothing on disk says what they show.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import torch
 
-HIDDEN_SEED = 20_261_122
+HIDDEN_PURPOSE = "ch6/bears/hidden"
+"""What the hidden set's seed is derived for, with the machine's key."""
 TRAIN_SEED = 0
 CLASSES = ("black", "grizzly", "teddy")
 
@@ -27,6 +29,10 @@ PASS_MARKS = {
 }
 """Pass marks, set from what the reference reaches on the CPU with a margin (see the closing note of
 issue 7 and benchmarks/bear_training.py)."""
+LEARNED_MARGIN = 0.2
+"""How far a classifier's top-1 accuracy on single-bear images must beat always answering the most
+common kind before any of its checks count: answering "none" (or "all three") everywhere says
+"none" on no-bear images without having learned anything."""
 
 
 @dataclass
@@ -49,14 +55,16 @@ def make_training_set(dest: Path, n: int) -> Path:
 def make_hidden_set(dest: Path, n: int) -> HiddenSet:
     """Generate hidden images into `dest` (inside the worker's folder) with labels kept in memory."""
     from grader.data.bears import make_bears
+    from grader.suite.hidden_key import hidden_seed
 
+    seed = hidden_seed(HIDDEN_PURPOSE)
     staging = Path(tempfile.mkdtemp(prefix="grader-hidden-"))
     try:
-        make_bears(staging, seed=HIDDEN_SEED, n=n, valid_pct=0.0)
+        make_bears(staging, seed=seed, n=n, valid_pct=0.0)
         with open(staging / "labels.csv", newline="") as handle:
             rows = list(csv.DictReader(handle))
         dest.mkdir(parents=True, exist_ok=True)
-        order = random.Random(HIDDEN_SEED).sample(range(len(rows)), len(rows))
+        order = random.Random(seed).sample(range(len(rows)), len(rows))
         files, labels = [], []
         for i, index in enumerate(order):
             row = rows[index]
