@@ -40,11 +40,11 @@ def test_reference_passes_every_check(zygote):
     result = grade(SOLUTION, only={BEAR}, zygote=zygote)
     tests = result.exercises[0].tests
     assert [t.outcome for t in tests] == ["passed"] * len(tests) and len(tests) == 5
-    figures = {f["label"]: f for f in tests[2].details["figures"]}
+    figures = {f["label"]: f for f in tests[0].details["figures"]}  # on the test that is not hidden
     elementwise = figures["element-wise accuracy (accuracy_multi)"]
     assert elementwise["value"] >= elementwise["pass_mark"] == bears.PASS_MARKS["elementwise"]
-    assert tests[2].details["confusion"]["rows"][0][0] == "black"
-    assert tests[2].hidden and tests[2].expected is None
+    assert tests[0].details["confusion"]["rows"][0][0] == "black"
+    assert tests[2].hidden and tests[2].expected is None and tests[2].details == {}
 
 
 @pytest.mark.slow
@@ -73,7 +73,11 @@ def train_bear_classifier(path):
 ''')
     assert all(t.outcome == "failed" for t in tests.values()), label  # "none" everywhere earns nothing
     assert {t.misconception for t in tests.values()} == {"did_not_learn"}
-    assert "no better than a constant answer" in tests["test_no_bear_predicts_nothing"].message
+    assert "no better than a constant answer" in tests["test_trains_and_predicts"].message
+    assert tests["test_trains_and_predicts"].details["figures"]  # the figures stay, on a test not hidden
+    hidden = tests["test_no_bear_predicts_nothing"]
+    assert hidden.message == "a hidden check failed (its inputs and expected values are not shown)"
+    assert hidden.details == {} and hidden.hint and "did not learn" in hidden.hint
     assert result.exercises[0].points == 0
 
 

@@ -23,6 +23,9 @@ MARKERS = (
 )
 
 
+HIDDEN_MESSAGE = "a hidden check failed (its inputs and expected values are not shown)"
+
+
 class GradingPlugin:
     """Fixtures `learner` and `grading`, test selection, and result collection."""
 
@@ -118,12 +121,11 @@ class GradingPlugin:
             result.outcome, result.points = "failed", 0.0
             result.message, result.hint, result.misconception = exc.message, exc.hint, exc.misconception
             result.expected, result.got, result.fault = exc.expected, exc.got, exc.fault
+            result.details.update(getattr(item, "grader_details", None) or {})
             result.details.update(exc.details)
             timing = getattr(item, "grader_timing", None)
             if timing:
                 result.timing = timing
-            if result.hidden:
-                result.expected = result.got = None
         elif isinstance(exc, AssertionError):
             result.outcome, result.points = "failed", 0.0
             result.message = str(exc).split("\nassert ")[0][:500] or "a check failed"
@@ -131,6 +133,17 @@ class GradingPlugin:
             result.outcome, result.points = "error", 0.0
             kind = type(exc).__name__ if exc is not None else "error"
             result.message = f"the grader could not check this test ({kind}: {str(exc)[:300]})"
+        if result.hidden:
+            _conceal(result)
+
+
+def _conceal(result: TestResult) -> None:
+    """A hidden test keeps its outcome, points, hint and misconception, and nothing that could carry
+    its inputs or expected values: the console, `--json`, the gradebook and the report agree."""
+    result.expected = result.got = result.fault = result.timing = None
+    result.details = {}
+    if result.outcome != "passed":
+        result.message = HIDDEN_MESSAGE
 
 
 def _marker_arg(item, name: str, default):
