@@ -48,11 +48,9 @@ def print_summary(result: RunResult, *, verbose: int = 0, report: str | None = N
                         print(f"        {test.message}", file=out)
                         if test.hint:
                             print(f"        hint: {test.hint}", file=out)
-                if test.timing and verbose:
-                    t = test.timing
-                    sizes = f", inputs {t['sizes']}" if t.get("sizes") else ""
-                    print(f"        timing: {t.get('ratio') or 0:.2f}x the reference "
-                          f"(budget {t.get('budget', '?')}x) on {t.get('device', '?')}{sizes}", file=out)
+        for test in exercise.tests:
+            if test.timing and test.timing.get("ratio") is not None:
+                print(f"      {_timing_line(test.timing)}", file=out)
         for note in exercise.notes:
             print(f"      note: {note}", file=out)
     stretch = [t for e in result.exercises for t in e.tests if t.stretch and t.max_points]
@@ -65,10 +63,52 @@ def print_summary(result: RunResult, *, verbose: int = 0, report: str | None = N
         note = f"  ({review} flagged for review)" if review else ""
         print(f"  {'questionnaire':<{width + 2}} {_fmt(q['points'])}/{_fmt(q['max_points'])}{note}",
               file=out)
+        _questionnaire_lines(q, verbose, out)
     print(f"Total {_fmt(result.points)}/{_fmt(result.max_points)} ({result.score:.0f}%): "
           f"{result.status}", file=out)
     if report:
         print(f"Report: {report}", file=out)
+
+
+def _timing_line(t: dict) -> str:
+    sizes = f", inputs {t['sizes']}" if t.get("sizes") else ""
+    return (f"speed: {t['ratio']:.2f}x the reference's time (budget {t.get('budget', '?')}x) on "
+            f"{t.get('device', '?')}{sizes}")
+
+
+def _questionnaire_lines(q: dict, verbose: int, out: TextIO) -> None:
+    """Questions below full marks: their numbers by default; with -v each one's feedback."""
+    short = [item for item in q.get("questions", []) if item.get("points", 0) < item.get("max_points", 0)
+             or item.get("needs_review")]
+    if not short:
+        return
+    if not verbose:
+        unanswered = [f"Q{i['number']}" for i in short if i.get("status") == "not answered"]
+        partial = [f"Q{i['number']} {_fmt(i['points'])}/{_fmt(i['max_points'])}"
+                   + (" (flagged)" if i.get("needs_review") else "")
+                   for i in short if i.get("status") != "not answered"]
+        if partial:
+            print(f"      below full marks: {', '.join(partial)} (-v: what each one misses)", file=out)
+        if unanswered:
+            print(f"      not answered: {', '.join(unanswered)}", file=out)
+        return
+    for item in short:
+        status = "not answered" if item.get("status") == "not answered" else \
+            f"{_fmt(item['points'])}/{_fmt(item['max_points'])}"
+        print(f"      Q{item['number']} {status}: {_one_line(item.get('question', ''), 90)}", file=out)
+        if item.get("status") == "not answered":
+            continue
+        for found in item.get("concepts_found", []):
+            print(f"        found: {found}", file=out)
+        for missing in item.get("concepts_missing", []):
+            print(f"        missing: {missing.get('feedback') or missing.get('concept')}", file=out)
+        for contradiction in item.get("contradictions", []):
+            print(f"        wrong: {contradiction}", file=out)
+        if item.get("needs_review"):
+            print(f"        flagged for review: {item.get('review_reason') or 'the checker is unsure'}",
+                  file=out)
+        if item.get("code_passed") is not None:
+            print(f"        code: {item.get('code_feedback')}", file=out)
 
 
 def _one_line(text: str, width: int = 100) -> str:

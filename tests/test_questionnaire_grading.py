@@ -194,3 +194,53 @@ def test_all_groups_with_sentence_scope():
     assert grade_questionnaire({1: text}, rubric=custom_rubric("sentence")).points == 0
     same = "BCE loss expects probabilities."
     assert grade_questionnaire({1: same}, rubric=custom_rubric("sentence")).points == 1
+
+
+def _graded_run(zygote, tmp_path, sigmoid_range_body: str):
+    """A run of `grader check` on the solutions with its sheet, sigmoid_range replaced."""
+    from grader.grading import grade
+
+    source = (ROOT / "solutions" / "ch6.py").read_text()
+    start = source.index("def sigmoid_range(x, lo, hi):")
+    end = source.index("\n\n\n", start)
+    (tmp_path / "ch6.py").write_text(source[:start] + sigmoid_range_body + source[end:])
+    (tmp_path / "ch6_questionnaire.md").write_text(SOLUTIONS.read_text())
+    return grade(tmp_path / "ch6.py", only={"sigmoid_range", "questionnaire"}, zygote=zygote, timing=False)
+
+
+@pytest.mark.parametrize("body,passed", [
+    ("def sigmoid_range(x, lo, hi):\n    return torch.sigmoid(x) * (hi - lo) + lo", True),
+    ("def sigmoid_range(x, lo, hi):\n    return torch.sigmoid(x) * (hi - lo)", False),
+])
+def test_question_15_is_checked_by_running_the_learners_sigmoid_range(zygote, tmp_path, body, passed):
+    result = _graded_run(zygote, tmp_path, body)
+    q15 = next(q for q in result.questionnaire["questions"] if q["number"] == 15)
+    assert q15["code_passed"] is passed
+    assert q15["points"] == q15["max_points"], "the answer text keeps its own grade"
+    if passed:
+        assert q15["code_feedback"] == "your sigmoid_range passes its tests"
+    else:
+        assert q15["code_feedback"].startswith("You forgot to add `lo`")  # its misconception's hint
+
+
+def test_console_shows_each_question_below_full_marks_and_with_v_its_feedback(zygote, tmp_path):
+    import io
+
+    from grader.console import print_summary
+    from grader.grading import grade
+
+    (tmp_path / "ch6.py").write_text((ROOT / "exercises" / "ch6.py").read_text())
+    (tmp_path / "ch6_questionnaire.md").write_text(
+        "## 12. What is the difference between nn.BCELoss and nn.BCEWithLogitsLoss?\n"
+        "BCELoss wants values that already went through a sigmoid, between 0 and 1.\n")
+    result = grade(tmp_path / "ch6.py", only={"questionnaire"}, zygote=zygote)
+    short, full = io.StringIO(), io.StringIO()
+    print_summary(result, stream=short)
+    print_summary(result, verbose=1, stream=full)
+    assert "below full marks: Q12 1/2" in short.getvalue()
+    assert "not answered: Q1, Q2, Q3" in short.getvalue() and "Q12," not in short.getvalue()
+    text = full.getvalue()
+    assert "Q12 1/2: What is the difference between nn.BCELoss" in text
+    assert "found: nn.BCELoss expects probabilities" in text
+    assert "missing: Say what nn.BCEWithLogitsLoss takes" in text
+    assert "Q3 not answered" in text
