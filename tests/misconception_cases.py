@@ -151,6 +151,35 @@ def get_ctr(f, cal):
 """,
 }
 
+VARIANTS = {
+    # other ways learners write a listed misconception, or one the suite names beside the spec's
+    ("binary_cross_entropy", "single_label_ce", "cross_entropy on the one-hot floats"): """
+def binary_cross_entropy(inputs, targets):
+    return F.cross_entropy(inputs, targets)
+""",
+    ("binary_cross_entropy", "single_label_nll", "nll_loss on the argmax of the targets"): """
+def binary_cross_entropy(inputs, targets):
+    return F.nll_loss(inputs, targets.argmax(dim=-1))
+""",
+    ("binary_cross_entropy", "single_label_nll_log_softmax", "log_softmax, then nll_loss"): """
+def binary_cross_entropy(inputs, targets):
+    return F.nll_loss(F.log_softmax(inputs, dim=-1), targets.argmax(dim=-1))
+""",
+    ("binary_cross_entropy", "breaks_autograd", "a numpy round trip"): """
+def binary_cross_entropy(inputs, targets):
+    p = inputs.detach().numpy()
+    p = 1 / (1 + np.exp(-p))
+    t = targets.numpy()
+    return torch.tensor(-np.mean(np.where(t == 1, np.log(p), np.log(1 - p))))
+""",
+    ("accuracy_multi", "modifies_inputs", "an in-place sigmoid"): """
+def accuracy_multi(inp, targ, thresh=0.5, sigmoid=True):
+    if sigmoid: inp.sigmoid_()
+    return ((inp > thresh) == targ.bool()).float().mean()
+""",
+}
+"""(exercise, misconception, how) -> source: each must fail with that misconception named."""
+
 
 def submission_with(source: str, solution: str) -> str:
     """The reference solution with one function replaced by `source` (appended: it wins)."""

@@ -51,3 +51,47 @@ def test_same_score_on_every_run(zygote, tmp_path):
     first = grade(path, only={"is_valid_person"}, zygote=zygote)
     second = grade(path, only={"is_valid_person"}, zygote=zygote)
     assert [t.outcome for t in first.exercises[0].tests] == [t.outcome for t in second.exercises[0].tests]
+
+
+EQUIVALENT = {
+    "sigmoid_range": ("tanh, rescaled", """
+def sigmoid_range(x, lo, hi):
+    return (torch.tanh(x / 2) + 1) / 2 * (hi - lo) + lo
+"""),
+    "splitter": ("numpy arrays", """
+def splitter(df):
+    return np.flatnonzero(~df['is_valid'].values), np.flatnonzero(df['is_valid'].values)
+"""),
+    "img2pose": ("a str equal to the path", """
+def img2pose(x):
+    return f'{str(x)[:-7]}pose.txt'
+"""),
+}
+"""Exercise -> (how, source): other correct answers the spec accepts."""
+
+
+def test_equivalent_answers_score_full_marks(grade_source):
+    from misconception_cases import submission_with
+
+    source = SOLUTION.read_text()
+    for _, body in EQUIVALENT.values():
+        source = submission_with(body, source)
+    result = grade_source(source, only=set(EQUIVALENT), timing=False)
+    for exercise in result.exercises:
+        failed = [(t.name, t.message) for t in exercise.tests
+                  if t.outcome not in ("passed", "skipped") and not t.stretch]  # skipped: --no-timing
+        assert failed == [] and exercise.points == exercise.max_points > 0, \
+            (exercise.name, EQUIVALENT[exercise.name][0], failed)
+    img2pose = next(e for e in result.exercises if e.name == "img2pose")
+    assert any("returned a str; the book returns a Path (accepted)" == t.details.get("note")
+               for t in img2pose.tests), "a str is accepted with a note"
+
+
+def test_splitter_returning_tensors_or_an_index_scores_full_marks(grade_source):
+    from misconception_cases import submission_with
+
+    for body in ("def splitter(df):\n    v = torch.tensor(df['is_valid'].values)\n"
+                 "    return torch.nonzero(~v).flatten(), torch.nonzero(v).flatten()\n",
+                 "def splitter(df):\n    return df.index[~df['is_valid']], df.index[df['is_valid']]\n"):
+        result = grade_source(submission_with(body, SOLUTION.read_text()), only={"splitter"})
+        assert result.points == result.max_points > 0, [t.message for t in result.exercises[0].tests]

@@ -3,8 +3,9 @@
 import pytest
 import torch
 
-from grader.suite.checks import expect_close, expect_tensor
+from grader.suite.checks import expect_close, expect_tensor, expect_unchanged
 from grader.suite.feedback import Feedback
+from grader.suite.learner import fault_feedback
 from grader.suite.render import render
 from grader.suites.ch6.misconceptions import ACCURACY
 
@@ -79,3 +80,13 @@ def test_returns_float_scalar(learner):
     if not got.is_floating_point():
         raise Feedback(f"`{NAME}` returned a {got.dtype} tensor", got=render(got),
                        hint="Convert the boolean comparison with `.float()` before `.mean()`.")
+
+
+@pytest.mark.points(1)
+def test_inputs_unchanged(learner):
+    """Leaves `inp` and `targ` unchanged (no in-place sigmoid)"""
+    inp, targ = logits(6)
+    out = learner.outcome(NAME, inp, targ, return_args=True)
+    if out.fault is not None:
+        raise fault_feedback(NAME, out.fault, ACCURACY)
+    expect_unchanged([inp, targ], out.args_after, name=NAME, labels=["inp", "targ"])

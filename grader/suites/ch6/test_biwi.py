@@ -39,7 +39,9 @@ def test_person_13_is_validation(learner, grading):
         person_13 = {a for p, a in answers.items() if p.parent.name == "13"}
         everyone = set(answers.values())
         ignores_person = len(person_13) > 1 or len(everyone) == 1
-        m = mc.PERSON_RANDOM if ignores_person else None
+        # `'13' in str(o)` says True for every image where the run's own folder name holds a 13
+        anywhere = all(a == ("13" in str(p)) for p, a in answers.items())
+        m = mc.PERSON_ANYWHERE if anywhere else mc.PERSON_RANDOM if ignores_person else None
         raise Feedback(f"wrong answer for {len(wrong)} of {len(answers)} images, e.g. "
                        f"{wrong[0].parent.name}/{wrong[0].name}", hint=m.hint if m else None,
                        misconception=m.id if m else None)
