@@ -35,6 +35,10 @@ def test_solutions_notebook_scores_full_marks(tmp_path):
     nb = nbformat.read(str(executed), 4)  # saved with its outputs: the training ran
     assert any(o.get("output_type") == "display_data" for c in nb.cells if c.cell_type == "code"
                for o in c.outputs)
+    # no cell of the solutions may fail quietly: none is tagged raises-exception, and none has an error
+    assert not [i for i, c in enumerate(nb.cells) if "raises-exception" in c.metadata.get("tags", [])]
+    assert not [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                for o in c.outputs if o.get("output_type") == "error"]
 
 
 def test_exercises_notebook_scores_zero(tmp_path):
