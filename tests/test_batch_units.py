@@ -109,6 +109,18 @@ def test_bad_entries_are_rows_that_say_why(tmp_path):
     assert subs["pipe"].error_kind == "unreadable" and "not a regular file" in subs["pipe"].error
 
 
+def test_the_file_named_after_the_chapter_is_the_one_among_several(tmp_path):
+    (tmp_path / "hana").mkdir()
+    for name in ("ch6.py", "helpers.py", "torch.py"):
+        (tmp_path / "hana" / name).write_text("")
+    (tmp_path / "ivan").mkdir()
+    for name in ("ch6.py", "ch6.ipynb"):  # two of that name: still ambiguous
+        (tmp_path / "ivan" / name).write_text("")
+    subs = {s.learner: s for s in discover(tmp_path, CH6)}
+    assert subs["hana"].error is None and subs["hana"].entry == "hana/ch6.py"
+    assert subs["ivan"].error_kind == "several_submissions"
+
+
 def test_same_learner_twice_is_one_ungradable_row(tmp_path):
     (tmp_path / "dana.py").write_text("")
     (tmp_path / "dana.ipynb").write_text("{}")

@@ -1,7 +1,8 @@
 """Find the submissions in an instructor's folder: one per learner, named after its file or folder.
 
-A submission is a `.py`/`.ipynb` file (`alice.py`) or a folder holding exactly one such file
-(`bob/ch6.ipynb`, with the questionnaire sheet beside it if there is one). Anything that cannot be
+A submission is a `.py`/`.ipynb` file (`alice.py`) or a folder holding exactly one such file, or
+one named after the chapter among others (`bob/ch6.ipynb` beside `bob/helpers.py`), with the
+questionnaire sheet beside it if there is one. Only that file is graded. Anything that cannot be
 graded still becomes a `Submission` with an `error`, so it shows up as an `ungradable` row instead of
 vanishing. Learner names are untrusted text: `safe_name` gives each one a file name of its own.
 """
@@ -142,6 +143,9 @@ def _folder(sub: Submission, path: Path, chapter: Chapter) -> Submission:
                   and ((path / n).is_file() or (path / n).is_symlink())]
     if not candidates:
         return sub.fail("no_submission", f"the folder {sub.entry} holds no .py or .ipynb file")
+    named = [n for n in candidates if Path(n).stem == chapter.name]
+    if len(candidates) > 1 and len(named) == 1:  # `ch6.py` beside helper files: the exercise file
+        candidates = named
     if len(candidates) > 1:
         return sub.fail("several_submissions",
                         f"the folder {sub.entry} holds {len(candidates)} exercise files "

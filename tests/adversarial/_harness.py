@@ -133,19 +133,21 @@ class Stage:
         values = {**self.values, **({"FOLDER": str(folder)} if folder else {})}
         return PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
 
-    def write(self, case: Case, folder: Path | None = None) -> Path:
-        """The case as a submission in the learner's folder (or `folder`), with its companions."""
+    def write(self, case: Case, folder: Path | None = None, name: str | None = None) -> Path:
+        """The case as a submission in the learner's folder (or `folder`), with its companions; `name`:
+        the submission's file name (default the case's)."""
         folder = folder or self.folder
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in case.beside.items():
-            (folder / name).write_text(self.fill(text, folder))
-        for name, target in case.links.items():
-            (folder / name).symlink_to(self.fill(target, folder))
-        path = folder / case.path.name
+        for companion, text in case.beside.items():
+            (folder / companion).write_text(self.fill(text, folder))
+        for companion, target in case.links.items():
+            (folder / companion).symlink_to(self.fill(target, folder))
+        path = folder / (name or case.path.name)
         if case.get("submit-link"):
             path.symlink_to(self.fill(case.get("submit-link"), folder))
         else:
-            path.write_text(self.fill(case.path.read_text(), folder))
+            with open(path, "x") as handle:  # never through a link a companion made (into the checkout)
+                handle.write(self.fill(case.path.read_text(), folder))
         return path
 
     def connections(self) -> list[bytes]:
