@@ -75,10 +75,25 @@ def test_runs_in_another_process_in_its_workdir(worker, tmp_path):
     assert worker.call("cwd").value == str(tmp_path)
 
 
-def test_environment_is_stripped(worker, monkeypatch):
-    env = worker.call("env").value
+def test_environment_is_stripped(tmp_path, monkeypatch):
+    """Secrets in the grader's environment when its zygote starts never reach a worker."""
+    from grader.worker.client import Zygote
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "SECRET-aws")
+    monkeypatch.setenv("GITHUB_TOKEN", "SECRET-gh")
+    monkeypatch.setenv("GRADER_HIDDEN_KEY", "SECRET-hidden")
+    path = tmp_path / "learner.py"
+    path.write_text(SOURCE)
+    with Zygote() as zygote:
+        w = Worker(zygote, submission=path, workdir=tmp_path, limits=Limits(timeout=5))
+        assert w.start() is None
+        try:
+            env = w.call("env").value
+        finally:
+            w.close()
     assert "PATH" in env and "HOME" in env
     assert not any("TOKEN" in k or "SECRET" in k or "KEY" in k for k in env)
+    assert not any("SECRET-" in str(v) for v in env.values())
 
 
 def test_hang_is_killed_and_worker_restarts(worker):
