@@ -29,6 +29,13 @@ pytestmark = pytest.mark.slow
 FLAGS = ["--skip", "bear", "--timeout", "10", "--memory", "400", "--jobs", "2"]
 OPTIONS = dict(skip=["bear"], timeout=10.0, memory_mb=400, jobs=2)
 SOLVED = SOLUTION.read_text()
+SHEET = (ROOT / "solutions" / "ch6_questionnaire.md").read_text()
+QUIZ_SHEET = """## 8. What does lambda do in Python?
+It defines a small anonymous function inline, in one expression, e.g. `lambda x: x * 2`.
+
+## 13. Why can't we use regular accuracy in a multi-label problem?
+You can use regular accuracy, it works the same.
+"""
 
 
 def mixes() -> list[dict[str, str]]:
@@ -53,7 +60,7 @@ SEGFAULT = "import ctypes\ndef binary_cross_entropy(inputs, targets):\n    retur
 EXPECTED_STATUS = {
     "solution": "passed", "stubs": "failed", **{f"mix{i}": "failed" for i in range(8)},
     "hang": "failed", "memory hog": "failed", "segfault": "failed", "exits on load": "ungradable",
-    "syntax": "ungradable", "frank": "passed", "Zoë Ñúñez": "passed",
+    "syntax": "ungradable", "frank": "passed", "quiz": "failed", "Zoë Ñúñez": "passed",
     "dup": "ungradable", "huge": "ungradable", "notes": "ungradable", "empty": "ungradable",
     "several": "ungradable", "broken": "ungradable", "binary": "ungradable",
 }
@@ -75,6 +82,10 @@ def make_class(root: Path) -> Path:
     (root / "syntax.py").write_text(SOLVED + "\ndef broken(:\n    pass\n")
     (root / "frank").mkdir()
     (root / "frank" / "ch6.py").write_text(SOLVED)
+    (root / "frank" / "ch6_questionnaire.md").write_text(SHEET)
+    (root / "quiz").mkdir()  # every exercise right, two questions answered (one well)
+    (root / "quiz" / "ch6.py").write_text(SOLVED)
+    (root / "quiz" / "ch6_questionnaire.md").write_text(QUIZ_SHEET)
     (root / "Zoë Ñúñez.py").write_text(SOLVED)
     # bad input: never graded, but each gets its row
     (root / "dup.py").write_text(SOLVED)
@@ -200,12 +211,25 @@ def test_learner_files_and_gradescope_results(batch):
         assert doc["score"] == pytest.approx(row["points"])
         if row["status"] == "ungradable":
             assert row["error"] in doc["output"]
-        if row["report"] is not None:
-            assert (batch["out"] / row["report"]).is_file()
+        if row["status"] != "ungradable":
+            assert row["report"] is not None and (batch["out"] / row["report"]).is_file(), row["learner"]
     solution = next(r for r in batch["book"]["learners"] if r["learner"] == "solution")
     doc = json.loads((batch["out"] / solution["gradescope"]).read_text())
     assert sum(t["max_score"] for t in doc["tests"]) == solution["max_points"] > 0
     assert all(t["score"] == t["max_score"] for t in doc["tests"])
+
+
+def test_questionnaire_column_and_pass_rate_per_question(batch):
+    rows = batch["rows"]
+    assert rows["frank"]["questionnaire"] == "35" and rows["frank"]["score"] == "100"
+    assert rows["quiz"]["questionnaire"] == "2"  # question 8 right, question 13 wrong
+    assert rows["solution"]["questionnaire"] == ""  # a file alone: no sheet beside it
+    html = (batch["out"] / "index.html").read_text()
+    rates = re.findall(r"<tr><td>(\d+) <span class=\"muted\">[^<]*</span></td>\s*"
+                       r"<td class=\"num\">(\d+)/(\d+)</td>", html)
+    by_number = {int(n): (int(right), int(total)) for n, right, total in rates}
+    assert set(by_number) == set(range(1, 18))
+    assert by_number[8] == (2, 2) and by_number[13] == (1, 2) and by_number[1] == (1, 2)
 
 
 def test_class_summary_page(batch):
@@ -218,6 +242,9 @@ def test_class_summary_page(batch):
     for row in batch["book"]["learners"]:
         assert f'href="{row["gradescope"]}"' in html
         assert (batch["out"] / row["gradescope"]).exists()
+        if row["status"] != "ungradable":  # every graded learner's report, linked from the page
+            assert row["report"] and (batch["out"] / row["report"]).is_file(), row["learner"]
+            assert f'href="{row["report"]}"' in html, row["learner"]
 
 
 def test_rerun_with_nothing_changed_grades_nothing(batch):
