@@ -65,10 +65,13 @@ def bench(label: str, path: Path, expect_fail, rounds: int, zygote) -> list[dict
     workroot = Path(tempfile.mkdtemp(prefix="timing-bench-"))
     copy = workroot / path.name
     shutil.copyfile(path, copy)
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"  # as `grader check` picks it
     limits = Limits()
-    worker = Worker(zygote, submission=copy, workdir=workroot, limits=limits)
+    worker = Worker(zygote, submission=copy, workdir=workroot, limits=limits, cuda=device == "cuda")
     worker.start()
-    grading = GradingContext(Learner(worker), workroot, options={"timing": True, "device": "cpu",
+    grading = GradingContext(Learner(worker), workroot, options={"timing": True, "device": device,
                                                                  "limits": limits})
     runs = {case.name: [] for case in cases}
     try:
