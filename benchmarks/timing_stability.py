@@ -6,6 +6,12 @@ the submission loaded in a sandboxed worker, `check_speed` measuring from this p
 every (submission, exercise) the verdicts, the flips (runs whose verdict differs from the expected
 one), and the spread of the measured ratios. Target: 0 flips.
 Run: .venv/bin/python benchmarks/timing_stability.py [--rounds 20] [--json out.json]
+
+Measured 2026-12-02 on the project's 2-core CPU machine, 20 rounds, 0 flips in 420 verdicts; median
+(min-max) ratios: reference BCE 4.0 (3.7-4.6, budget 10), book BCE 1.07 (0.93-1.21), book
+sigmoid_range 1.02 (0.73-3.2, budget 8), book accuracy_multi 1.12 (0.60-1.58, budget 8); row-loop
+BCE 52 (36-69), row-loop sigmoid_range 150 (89-200), element-loop accuracy 787 (410-1220),
+list-loop accuracy 72 (47-115), fake clock + cache 42 / 127 / 47.
 """
 
 from __future__ import annotations

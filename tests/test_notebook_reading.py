@@ -119,6 +119,35 @@ def test_long_outputs_are_clipped():
     assert "image/png" not in image.data and image.data["text/plain"] == "<Figure>"
 
 
+def test_an_old_notebook_that_cannot_be_converted_says_why_and_what_to_do(tmp_path):
+    path = tmp_path / "old.ipynb"  # says nbformat 3, but holds no worksheets to convert
+    path.write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
+                                "cells": [{"cell_type": "code", "input": "x = 1"}]}))
+    problem = problem_of(path)
+    assert problem.kind == "OldFormat" and "nbformat 3, which could not be converted" in problem.message
+    assert "save it again" in problem.hint
+
+
+def test_a_newer_nbformat_is_read_as_the_current_one_with_a_note(tmp_path):
+    path = write_notebook(tmp_path / "new.ipynb", [code(SIGMOID_RANGE)])
+    data = json.loads(path.read_text())
+    data["nbformat"] = 5
+    path.write_text(json.dumps(data))
+    nb, notes = read_notebook(path)
+    assert nb.nbformat == 4 and "def sigmoid_range" in nb.cells[0].source
+    assert any("nbformat 5, newer than this grader knows" in n for n in notes)
+
+
+def test_grader_check_on_a_bad_notebook_exits_2_with_one_paragraph(tmp_path, capsys):
+    from grader.cli import run
+
+    path = tmp_path / "homework.ipynb"
+    path.write_text("[1, 2]")
+    assert run(["check", "ch6", str(path), "--skip", "bear", "--no-report"]) == 2
+    captured = capsys.readouterr()
+    assert "JSON but not a notebook" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
+
 def test_grading_a_file_that_is_not_json_is_ungradable_with_the_reason(tmp_path):
     from grader.grading import grade
 
