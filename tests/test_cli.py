@@ -91,3 +91,30 @@ def test_unknown_only_name_lists_the_questionnaire_among_the_known(capsys):
 def test_console_script_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "grader", "list", "ch6"], capture_output=True, text=True)
     assert done.returncode == 0 and "get_ctr" in done.stdout
+
+
+def test_check_without_a_path_grades_the_exercises_file(capsys, monkeypatch):
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    assert run(["check", "ch6", "--only", "img2pose", "--json", "--no-report"]) == 1  # the stubs
+    data = json.loads(capsys.readouterr().out)
+    assert data["submission"] == "exercises/ch6.py" and data["points"] == 0
+
+
+def test_verbose_lists_each_failed_test_with_its_hint(capsys):
+    from conftest import STUBS
+
+    assert run(["check", "ch6", str(STUBS), "--only", "img2pose", "--no-report", "-v"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("failed: ") >= 2 and "still the stub" in out
+    assert "hint: Replace the `raise NotImplementedError` with your implementation." in out
+
+
+def test_timeout_option_is_the_limit_of_one_call(tmp_path, capsys):
+    slow = tmp_path / "slow.py"
+    slow.write_text(SOLUTION.read_text() + "\nimport time\n\ndef img2pose(x):\n    time.sleep(30)\n")
+    assert run(["check", "ch6", str(slow), "--only", "img2pose", "--no-report", "-v",
+                "--timeout", "1.5"]) == 1
+    out = capsys.readouterr().out
+    assert "did not finish within 1.5 s" in out
