@@ -33,6 +33,8 @@ CASES = [c for c in all_cases()
 """Exercise 8's case trains nothing but takes a minute to stage: test_adversarial grades it alone."""
 ONLY = sorted(set().union(*(c.only for c in CASES)) - {BEAR})
 """Every exercise some case attacks: each case is graded on all of them, its own included."""
+LIMITS = {"timeout": 2.0, "memory_mb": 1024}
+"""The batch's limits, and those of the gradings alone it is compared with."""
 
 
 @pytest.mark.slow
@@ -62,7 +64,7 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
     out = tmp_path / "out"
     from grader.batch.progress import Progress
 
-    options = batch.BatchOptions(only=ONLY, timeout=2.0, memory_mb=1024, timing=False, jobs=2)
+    options = batch.BatchOptions(only=ONLY, **LIMITS, timing=False, jobs=2)
     try:
         outcome = batch.run_batch(stage.submissions, out=out, options=options,
                                   progress=Progress(0, quiet=True))
@@ -107,7 +109,7 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
             assert any(re.search(case.get("message"), text, re.I) for text in texts), (case.name, texts[:5])
         if case.get("check") == "deterministic":  # the same outcomes as graded alone, in this process
             alone = grade(stage.submissions / case.name / case.path.name, zygote=zygote, only=set(ONLY),
-                          timing=False, limits=Limits(timeout=2.0, memory_mb=1024))
+                          timing=False, limits=Limits(**LIMITS))
             assert [(t.nodeid, t.outcome) for e in alone.exercises for t in e.tests] == \
                 [(t["nodeid"], t["outcome"]) for t in tests]
         if case.get("check") == "printed_pids_gone":
@@ -125,5 +127,5 @@ def _baseline(tmp_path, zygote) -> set[str]:
     path = tmp_path / "baseline" / "baseline.py"
     path.parent.mkdir()
     path.write_text((ROOT / "tests" / "adversarial" / "_baseline.py").read_text())
-    result = grade(path, zygote=zygote, only=set(ONLY), timing=False, limits=Limits(timeout=2.0, memory_mb=1024))
+    result = grade(path, zygote=zygote, only=set(ONLY), timing=False, limits=Limits(**LIMITS))
     return {t.nodeid for e in result.exercises for t in e.tests if t.outcome == "passed"}

@@ -198,12 +198,12 @@ def test_all_groups_with_sentence_scope():
 
 def _graded_run(zygote, tmp_path, sigmoid_range_body: str):
     """A run of `grader check` on the solutions with its sheet, sigmoid_range replaced."""
+    from misconception_cases import submission_with
+
     from grader.grading import grade
 
-    source = (ROOT / "solutions" / "ch6.py").read_text()
-    start = source.index("def sigmoid_range(x, lo, hi):")
-    end = source.index("\n\n\n", start)
-    (tmp_path / "ch6.py").write_text(source[:start] + sigmoid_range_body + source[end:])
+    solved = (ROOT / "solutions" / "ch6.py").read_text()
+    (tmp_path / "ch6.py").write_text(submission_with(sigmoid_range_body, solved))
     (tmp_path / "ch6_questionnaire.md").write_text(SOLUTIONS.read_text())
     return grade(tmp_path / "ch6.py", only={"sigmoid_range", "questionnaire"}, zygote=zygote, timing=False)
 
