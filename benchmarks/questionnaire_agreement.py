@@ -1,13 +1,21 @@
-"""Benchmark: agreement between the questionnaire checker and human labels (issue 6).
+"""Benchmark: agreement between the questionnaire checker and human labels (issues 6 and 14).
 
 Each answer of a labelled set carries a human label; the checker agrees when
   correct -> full marks and not flagged for review,
   wrong   -> not full marks (flagged or not),
-  review  -> flagged for review and not full marks (keyword lists, pasted questions).
-Prints, per question, the agreement (count and %) for each label and overall, then the totals, for
-each set: `ch6_answers.json` (the set the rubric was developed on; the tests assert on it) and
-`ch6_answers_heldout.json` (written afterwards, not asserted by tests: the more honest figure).
-Run: python benchmarks/questionnaire_agreement.py [--data FILE ...] [--show-disagreements]
+  review  -> flagged for review and not full marks (keyword lists, pasted questions, copies).
+Prints, per question, the agreement (count and %) for each label and overall, the false full marks
+(an answer labelled wrong or review that got full marks), the false zeros (an answer labelled
+correct that got 0) and the adversarial answers' agreement, then the totals, for each set:
+`ch6_answers.json` (the development set: 302 answers, the tests assert on it) and
+`ch6_answers_heldout.json` (written before issue 14, not asserted by tests: the more honest figure).
+Last, the time to grade a full sheet and the worst time of crafted answers (`--timing`).
+
+Figures (2026-12-04, issue 14; before -> after):
+  development set  138 answers 100% -> 302 answers 100% (the 164 new ones: 144/164 = 87.8% before)
+  held-out set     84/85 (98.8%) -> 85/85 (100%)
+  false full marks / false zeros: 0 / 0 on both sets after.
+Run: python benchmarks/questionnaire_agreement.py [--data FILE ...] [--show-disagreements] [--timing]
 """
 
 from __future__ import annotations
@@ -15,13 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.questionnaire import grade_questionnaire  # noqa: E402
+from grader.questionnaire import grade_questionnaire, parse_answer_text  # noqa: E402
 
 SETS = ROOT / "tests" / "questionnaire_answers"
 DEFAULT = [SETS / "ch6_answers.json", SETS / "ch6_answers_heldout.json"]
@@ -55,14 +64,59 @@ def main() -> None:
     parser.add_argument("--data", type=Path, action="append",
                         help="labelled answers (JSON); default: both sets in tests/questionnaire_answers")
     parser.add_argument("--show-disagreements", action="store_true")
+    parser.add_argument("--timing", action="store_true",
+                        help="also time a full sheet and crafted worst-case answers")
     args = parser.parse_args()
     for path in args.data or DEFAULT:
         report(path, args.show_disagreements)
+    if args.timing:
+        timing()
+
+
+def timing() -> None:
+    """Seconds to grade a full sheet, and the slowest crafted answer (see `worst_cases`)."""
+    answers = json.loads(DEFAULT[0].read_text())["answers"]
+    sheet: dict[int, str] = {}
+    for case in answers:
+        if case["label"] == "correct" and len(case["text"]) > len(sheet.get(case["question"], "")):
+            sheet[case["question"]] = case["text"]
+    grade_questionnaire(sheet)  # rubric loaded, caches warm
+    start = time.process_time()
+    for _ in range(5):
+        grade_questionnaire(dict(sheet))
+    print(f"full sheet (17 long correct answers): {(time.process_time() - start) / 5 * 1000:.1f} ms")
+    worst = (0.0, "")
+    for name, text in worst_cases():
+        start = time.process_time()
+        parse_answer_text(text)
+        grade_questionnaire({n: text[:200_000] for n in range(1, 18)})
+        took = time.process_time() - start
+        print(f"  {name:<40} {took * 1000:8.1f} ms")
+        worst = max(worst, (took, name))
+    print(f"worst crafted sheet: {worst[1]}, {worst[0]:.2f} s (every question answered with it)")
+
+
+def worst_cases():
+    """Answers crafted against the parser, the normaliser and the matcher."""
+    yield "heading regex: '## 1' + spaces and '#'", "## 1" + " #" * 50_000 + "x\n"
+    yield "many headings", "## 3. q\n" * 20_000
+    yield "emphasis markers", "**a " * 5_000
+    yield "single stars", "*a " * 5_000
+    yield "backticks", "`" * 10_000
+    yield "fences", "```\n" * 3_000
+    yield "comment openers", "<!-- " * 5_000
+    yield "one long sentence of rubric words", " ".join(["bceloss sigmoid probability"] * 1_500)
+    yield "repeated gap words", " ".join(["softmax sum"] * 3_000)
+    yield "no spaces", "a" * 200_000
+    yield "code operators", "x*-+" * 10_000
+    yield "table pipes", "|" * 50_000
 
 
 def report(path: Path, show: bool) -> None:
     answers = json.loads(path.read_text())["answers"]
     table: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    errors: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # false full marks, false zeros
+    adversarial = [0, 0]
     verdicts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     misses = []
     for case in answers:
@@ -71,11 +125,17 @@ def report(path: Path, show: bool) -> None:
         ok = agrees(label, q)
         table[number][label][0] += ok
         table[number][label][1] += 1
+        errors[number][0] += label != "correct" and q.points >= q.max_points
+        errors[number][1] += label == "correct" and q.points == 0
+        if case.get("adversarial"):
+            adversarial[0] += ok
+            adversarial[1] += 1
         verdicts[label][verdict(q)] += 1
         if not ok:
             misses.append((number, label, case.get("style", ""), q, case["text"]))
     print(f"Agreement with human labels: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    print(f"{'question':>8}  {'correct':>16}  {'wrong':>16}  {'review':>16}  {'all':>16}")
+    print(f"{'question':>8}  {'correct':>16}  {'wrong':>16}  {'review':>16}  {'all':>16}"
+          f"  {'false full':>10}  {'false 0':>7}")
     totals = defaultdict(lambda: [0, 0])
     for number in sorted(table):
         row = table[number]
@@ -85,11 +145,15 @@ def report(path: Path, show: bool) -> None:
         for label in row:
             totals[label][0] += row[label][0]
             totals[label][1] += row[label][1]
-        print(f"{number:>8}  " + "  ".join(f"{c:>16}" for c in cells) + f"  {pct(agree, count):>16}")
+        print(f"{number:>8}  " + "  ".join(f"{c:>16}" for c in cells) + f"  {pct(agree, count):>16}"
+              f"  {errors[number][0]:>10}  {errors[number][1]:>7}")
     agree = sum(a for a, _ in totals.values())
     count = sum(n for _, n in totals.values())
     print(f"{'overall':>8}  " + "  ".join(f"{pct(*totals[label]):>16}" for label in LABELS)
-          + f"  {pct(agree, count):>16}")
+          + f"  {pct(agree, count):>16}  {sum(e[0] for e in errors.values()):>10}"
+            f"  {sum(e[1] for e in errors.values()):>7}")
+    if adversarial[1]:
+        print(f"adversarial answers: {pct(*adversarial)}")
     print("checker verdicts per human label: " + "; ".join(
         f"{label}: " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts[label].items()))
         for label in LABELS if label in verdicts))

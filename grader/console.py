@@ -63,6 +63,8 @@ def print_summary(result: RunResult, *, verbose: int = 0, report: str | None = N
         note = f"  ({review} flagged for review)" if review else ""
         print(f"  {'questionnaire':<{width + 2}} {_fmt(q['points'])}/{_fmt(q['max_points'])}{note}",
               file=out)
+        if q.get("problem"):
+            print(f"      answer sheet not graded: {q['problem']}", file=out)
         _questionnaire_lines(q, verbose, out)
     print(f"Total {_fmt(result.points)}/{_fmt(result.max_points)} ({result.score:.0f}%): "
           f"{result.status}", file=out)
@@ -98,6 +100,8 @@ def _questionnaire_lines(q: dict, verbose: int, out: TextIO) -> None:
         print(f"      Q{item['number']} {status}: {_one_line(item.get('question', ''), 90)}", file=out)
         if item.get("status") == "not answered":
             continue
+        if item.get("cells_read"):
+            print(f"        read from notebook cells {', '.join(map(str, item['cells_read']))}", file=out)
         for found in item.get("concepts_found", []):
             print(f"        found: {found}", file=out)
         for missing in item.get("concepts_missing", []):

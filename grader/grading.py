@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import tempfile
 import time
@@ -173,7 +174,10 @@ def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip)
 
 
 def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook, result: RunResult):
-    """Grade the questionnaire when there are answers: a sheet beside the file, or the notebook's cells."""
+    """Grade the questionnaire when there are answers: a sheet beside the file, or the notebook's cells.
+    A sheet that cannot be used (a link, not a regular file, too large, not UTF-8) is refused: every
+    question is "not answered" and the result's `problem` says why, while the exercises keep their
+    grades."""
     try:
         from grader.questionnaire import attach_code_check, grade_questionnaire, read_answer_sheet
     except ImportError:
@@ -181,8 +185,18 @@ def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook
     sheet = answers or (submission.parent / ch.questionnaire_sheet if ch.questionnaire_sheet else None)
     if notebook and notebook.get("answers") is not None and answers is None:
         graded = grade_questionnaire(notebook["answers"], chapter=ch.name)
-    elif sheet is not None and sheet.is_file():
-        graded = grade_questionnaire(read_answer_sheet(sheet), chapter=ch.name)
+        graded.source = "notebook"
+        cells = notebook.get("answer_cells") or {}
+        for q in graded.questions:
+            q.cells_read = list(cells.get(q.number, [])) if q.answer else []
+    elif sheet is not None and (sheet.is_symlink() or sheet.exists()):
+        try:
+            graded = grade_questionnaire(read_answer_sheet(sheet), chapter=ch.name)
+        except SubmissionError as problem:
+            graded = grade_questionnaire({}, chapter=ch.name)
+            text = str(problem) + (f" {problem.hint}" if getattr(problem, "hint", None) else "")
+            graded.problem = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)  # a crafted name stays inert
+        graded.source = sheet.name
     else:
         return None
     code = next((e for e in result.exercises if e.name == "sigmoid_range"), None)

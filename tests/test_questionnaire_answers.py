@@ -10,6 +10,7 @@ import pytest
 from grader.errors import SubmissionError
 from grader.questionnaire import (grade_questionnaire, load_rubric, parse_answer_text,
                                   read_answer_sheet, read_notebook_answers)
+from grader.questionnaire.answers import read_notebook_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE_SHEET = ROOT / "exercises" / "ch6_questionnaire.md"
@@ -103,36 +104,63 @@ def test_notebook_heading_cells_with_the_answer_inside():
         md("# Chapter 6 exercises\nSome intro."),
         md(["## Q3\n", "Use `df.iloc[rows, cols]`.\n"]),
         md("### 4. How do you get a column by name?\n`df['col']`"),
-        code("## 5\nprint('a comment in code is not an answer')"),
+        code("## 5\ndf.fname  # a comment in code is not a heading"),
     )
-    assert read_notebook_answers(nb) == {3: "Use `df.iloc[rows, cols]`.", 4: "`df['col']`"}
+    sections = read_notebook_sections(nb)
+    assert sections.answers == {
+        3: "Use `df.iloc[rows, cols]`.",
+        4: "`df['col']`\n\n```python\n## 5\ndf.fname  # a comment in code is not a heading\n```"}
+    assert sections.cells == {3: [2], 4: [3, 4]}
 
 
-def test_notebook_heading_only_cell_takes_the_following_markdown_cells():
+def test_notebook_every_cell_under_a_heading_is_the_answer():
+    """Cells the learner added, split or moved under a heading form the answer, code included,
+    up to the next question heading; a non-question heading of the same level stays in it."""
     nb = notebook(
         md("## Question 8"),
         md("It creates an anonymous function"),
         md("written inline as one expression."),
-        code("f = lambda x: x"),
-        md("This text after a code cell is not an answer."),
+        code("f = lambda x: x * 2"),
+        md("### My notes\nno `def` needed."),
         md("## 9"),
-        md("## Notes"),
-        md("not an answer either"),
+        md("`get_x` and `get_y`"),
     )
-    assert read_notebook_answers(nb) == {
-        8: "It creates an anonymous function\n\nwritten inline as one expression."}
+    sections = read_notebook_sections(nb)
+    assert sections.answers == {
+        8: "It creates an anonymous function\n\nwritten inline as one expression.\n\n"
+           "```python\nf = lambda x: x * 2\n```\n\n### My notes\nno `def` needed.",
+        9: "`get_x` and `get_y`"}
+    assert sections.cells == {8: [2, 3, 4, 5], 9: [7]}
+
+
+def test_notebook_section_ends_at_a_higher_heading_and_skips_exercise_cells():
+    nb = notebook(
+        md("## Questionnaire"),
+        md("### Question 17. What do you need...?", grader={"question": 17}),
+        md("Use `PointBlock` for the targets."),
+        {"cell_type": "code", "metadata": {"grader": {"exercise": "img2pose"}},
+         "source": "def img2pose(x): ...", "outputs": [], "execution_count": None},
+        md("## Appendix\nnot an answer"),
+        code("print('not an answer either')"),
+    )
+    sections = read_notebook_sections(nb)
+    assert sections.answers == {17: "Use `PointBlock` for the targets."}
+    assert sections.cells == {17: [3]}
 
 
 def test_notebook_metadata_cells():
+    """Tagged cells answer their question where no heading says otherwise; a heading wins over
+    a tag copied with the cell."""
     nb = notebook(
         md("PointBlock for the targets.", grader={"question": 17}),
         md("## 16. What is a regression problem?\nA continuous number; use MSE.",
            grader={"question": "16"}),
         md("<!-- instructions -->", grader={"question": 2}),
-        md("ignored: no heading, no metadata"),
+        md("copied cell, still tagged 16, under question 16's heading", grader={"question": 3}),
     )
-    assert read_notebook_answers(nb) == {17: "PointBlock for the targets.",
-                                         16: "A continuous number; use MSE."}
+    assert read_notebook_answers(nb) == {
+        17: "PointBlock for the targets.",
+        16: "A continuous number; use MSE.\n\ncopied cell, still tagged 16, under question 16's heading"}
 
 
 def test_notebook_answers_round_trip_through_json_and_grade():

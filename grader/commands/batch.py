@@ -11,6 +11,7 @@ Exit codes: 0 every submission has a result (ungradable ones included), 1 the gr
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -52,12 +53,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: the bear budget + 600)")
     parser.add_argument("--no-timing", dest="timing", action="store_false",
                         help="skip the timed tests")
+    parser.add_argument("--hide-model-answers", action="store_true",
+                        help="leave the questionnaire's model answers out of every report and "
+                             "gradebook until you release them (rerun without it, with --force)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="show the grader's own traceback if it fails")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.hide_model_answers:  # read by every grading this batch starts (its slots inherit it)
+        from grader.questionnaire.checker import HIDE_ENV
+        os.environ[HIDE_ENV] = "all"
     return main(submissions=args.submissions, chapter=args.chapter, out=args.out, jobs=args.jobs,
                 force=args.force, only=args.only, skip=args.skip, timeout=args.timeout,
                 load_timeout=args.load_timeout, memory_mb=args.memory, bear_budget=args.bear_budget,

@@ -55,7 +55,7 @@ def load_notebook_worker(submission: Path, *, workdir: Path, limits: Limits | No
     note = kernel_note(nb, kernel_label())
     if note:
         record["notes"].append(note)
-    record["answers"] = _answers(nb, record["notes"])
+    record["answers"], record["answer_cells"] = _answers(nb, record["notes"])
     if kernel is not None and not kernel.can_read(workdir):
         say("the kernel started ahead cannot see the work folder: starting a fresh one")
         kernel.close()
@@ -130,19 +130,22 @@ def _shell_notes(nb) -> list[str]:
 
 
 def _answers(nb, notes: list[str]):
-    """Questionnaire answers from the notebook's Markdown cells (None when that module is not here)."""
+    """Questionnaire answers from the notebook's cells, and the cells read for each question:
+    `({question: text}, {question: [cell numbers]})`, or `(None, None)` when the notebook has no
+    questionnaire (or that module is not here)."""
     try:
-        from grader.questionnaire import read_notebook_answers
+        from grader.questionnaire.answers import read_notebook_sections
     except ImportError:
-        return None
+        return None, None
     try:
-        answers = read_notebook_answers(json.loads(nbformat.writes(nb)))
+        sections = read_notebook_sections(json.loads(nbformat.writes(nb)))
     except Exception as exc:  # a bug there must not stop the exercises from being graded
         notes.append(f"the questionnaire answers could not be read ({type(exc).__name__})")
-        return None
-    if not answers and not _has_question_cells(nb):
-        return None  # no questionnaire in this notebook: an answer sheet beside it may have one
-    return {int(k): v for k, v in answers.items()}
+        return None, None
+    if not sections.answers and not sections.has_questions:
+        return None, None  # no questionnaire in this notebook: an answer sheet beside it may have one
+    return ({int(k): v for k, v in sections.answers.items()},
+            {int(k): list(v) for k, v in sections.cells.items()})
 
 
 def _has_question_cells(nb) -> bool:

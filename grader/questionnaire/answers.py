@@ -1,4 +1,4 @@
-"""Reading questionnaire answers: a Markdown answer sheet, or a notebook's answer cells.
+"""Reading questionnaire answers: a Markdown answer sheet, or a notebook's cells.
 
 **Answer sheet** (`exercises/ch6_questionnaire.md`): a heading per question, the answer under it,
 up to the next question heading. Accepted question headings (any level, `#` to `######`)::
@@ -14,126 +14,241 @@ code, not headings; any other heading under an answer is part of the answer. A q
 heading is missing, or whose answer is empty, is simply absent from the result (graded "not
 answered"). A question heading that appears twice has both answers joined.
 
-**Notebook** (nbformat 4, as the plain dict `json.load` gives). Answer cells are Markdown cells:
+**Notebook** (nbformat 4, as the plain dict `json.load` gives). A Markdown cell whose lines include a
+question heading starts that question's section; every cell after it, Markdown or code, up to the
+next question heading (or a heading of a higher level than the question's, such as the next
+`## Section` after `### Question 17`), is part of the answer, whatever cells the learner added,
+split or moved: code cells are read as fenced code, their outputs never. Cells before any question
+heading are not answers, except a Markdown cell with the metadata `{"grader": {"question": 3}}`
+(the template's tag), which answers that question. A cell's position decides over its tag, so a
+tagged cell copied under another question answers the question it stands under; exercise code cells
+(`{"grader": {"exercise": ...}}`) are never answers. `read_notebook_sections` also says which cells
+were read for each question (numbered from 1 at the top of the notebook), for the report.
 
-1. a cell whose first line is a question heading (as above), with the answer below it in the same
-   cell — several question headings in one such cell are read like a sheet;
-2. a cell whose first line is a question heading and nothing else: the answer is the Markdown cells
-   that follow, up to the next code cell or the next cell that starts with a heading;
-3. any Markdown cell with the metadata `{"grader": {"question": 3}}`: the whole cell is the answer
-   to that question (a leading question heading in it is dropped).
-
-Code and raw cells are never answers.
+**Bounds** (learner input must not make the grader slow or raise): a sheet larger than
+`MAX_SHEET_BYTES` is refused; a notebook's cells are read up to `MAX_NOTEBOOK_CHARS` characters in
+all; a line longer than `MAX_HEADING_LINE` characters is never a heading; headings are recognised by
+a regular expression anchored at the start of the line that runs in time linear in its length. A
+sheet that is a symbolic link, or not a regular file, is refused (it could be another learner's).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from grader.errors import SubmissionError
 
 QUESTION_HEADING = re.compile(
-    r"^ {0,3}#{1,6}[ \t]*(?:q(?:uestion)?[ \t]*\.?[ \t]*)?"   # "## ", "## Q", "### Question "
-    r"(\d+)(?![\w])[ \t]*[.):\-–—]?[ \t]*(.*?)[ \t#]*$",     # "3", then ". the question text"
+    r" {0,3}#{1,6}[ \t]*(?:q(?:uestion)?[ \t]*\.?[ \t]*)?"   # "## ", "## Q", "### Question "
+    r"(\d{1,4})(?![\w])",                                   # "3", then anything (the question)
     re.I)
-ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
+"""A question heading's start (use `question_heading`, which also bounds the line's length)."""
+ANY_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]|$)")
+FENCE_LINE = re.compile(r" {0,3}(```|~~~)")
 COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+MAX_SHEET_BYTES = 1_000_000
+"""Largest answer sheet read (a full sheet of long answers is about 20 kB)."""
+MAX_NOTEBOOK_CHARS = 2_000_000
+"""Most characters of cell sources read from a notebook for its answers."""
+MAX_HEADING_LINE = 500
+"""Longer lines are never headings."""
+
+
+def question_heading(line: str) -> int | None:
+    """The question number of a question heading line, None for any other line."""
+    if len(line) > MAX_HEADING_LINE:
+        return None
+    m = QUESTION_HEADING.match(line)
+    return int(m.group(1)) if m else None
+
+
+def heading_level(line: str) -> int | None:
+    """The level (number of `#`) of a Markdown heading line, None for any other line."""
+    if len(line) > MAX_HEADING_LINE:
+        return None
+    m = ANY_HEADING.match(line)
+    return len(m.group(1)) if m else None
 
 
 def read_answer_sheet(path: str | Path) -> dict[int, str]:
-    """Answers of a Markdown sheet: `{question number: answer text}` (see the module docstring)."""
-    path = Path(path)
+    """Answers of a Markdown sheet: `{question number: answer text}` (see the module docstring).
+    Refuses (`SubmissionError`) a sheet that is a link, not a regular file, or too large."""
+    return parse_answer_text(read_sheet_text(Path(path)))
+
+
+def read_sheet_text(path: Path) -> str:
+    """The text of an answer sheet, opened without following a link, size-capped."""
+    if path.is_symlink():
+        raise SubmissionError(f"the answer sheet {path} is a link: only a sheet you wrote yourself, "
+                              "as a regular file, is graded",
+                              hint="Replace the link by your own copy of the sheet.")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise SubmissionError(f"answer sheet not found: {path}",
                               hint="Answer the questions in exercises/ch6_questionnaire.md, or pass "
                                    "--answers PATH.") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise SubmissionError(f"cannot read the answer sheet {path}: {exc.strerror or exc}",
+                              hint="Save it as a regular UTF-8 Markdown file (not a link).") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SubmissionError(f"the answer sheet {path} is not a regular file",
+                                  hint="Save your answers as a UTF-8 Markdown file.")
+        if info.st_size > MAX_SHEET_BYTES:
+            raise SubmissionError(f"the answer sheet {path} is too large ({info.st_size:,} bytes; "
+                                  f"at most {MAX_SHEET_BYTES:,})",
+                                  hint="Keep to the answers: a full sheet is a few kilobytes.")
+        with os.fdopen(fd, "rb", closefd=True) as handle:
+            fd = -1
+            data = handle.read(MAX_SHEET_BYTES + 1)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_SHEET_BYTES:
+        raise SubmissionError(f"the answer sheet {path} is too large (more than {MAX_SHEET_BYTES:,} "
+                              "bytes)", hint="Keep to the answers: a full sheet is a few kilobytes.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise SubmissionError(f"cannot read the answer sheet {path}: {exc}",
                               hint="Save it as a UTF-8 Markdown file.") from None
-    return parse_answer_text(text)
 
 
 def parse_answer_text(text: str) -> dict[int, str]:
     """Answers in Markdown text: every question heading and the text under it."""
-    answers: dict[int, list[str]] = {}
+    answers: dict[int, list[list[str]]] = {}
     current: int | None = None
     fence: str | None = None
     for line in COMMENT.sub("", text.replace("\r\n", "\n")).split("\n"):
         marker = FENCE_LINE.match(line)
         if marker:
             fence = None if fence == marker.group(1) else (fence or marker.group(1))
-        heading = None if fence or marker else QUESTION_HEADING.match(line)
-        if heading:
-            current = int(heading.group(1))
-            answers.setdefault(current, [])
-            answers[current].append("")
+        number = None if fence or marker else question_heading(line)
+        if number is not None:
+            current = number
+            answers.setdefault(current, []).append([])
         elif current is not None:
-            answers[current][-1] += line + "\n"
+            answers[current][-1].append(line)
     out = {}
     for number, parts in answers.items():
-        joined = "\n\n".join(p.strip() for p in parts if p.strip())
+        texts = ("\n".join(lines).strip() for lines in parts)
+        joined = "\n\n".join(t for t in texts if t)
         if joined:
             out[number] = joined
     return out
 
 
+@dataclass
+class NotebookSections:
+    """What a notebook answers, question by question, and where it was read."""
+
+    answers: dict[int, str] = field(default_factory=dict)
+    """`{question number: answer text}` (questions with an empty answer are absent)."""
+    cells: dict[int, list[int]] = field(default_factory=dict)
+    """`{question number: [cell numbers read]}`, numbered from 1 at the top of the notebook; the
+    heading cell is included when the answer (or part of it) is written in it."""
+    has_questions: bool = False
+    """Whether the notebook has a questionnaire at all (a question heading or tag)."""
+
+
 def read_notebook_answers(nb: dict[str, Any]) -> dict[int, str]:
-    """Answers in a notebook's Markdown cells: `{question number: answer text}` (see the module
-    docstring for the three conventions)."""
+    """Answers in a notebook's cells: `{question number: answer text}` (see the module docstring)."""
+    return read_notebook_sections(nb).answers
+
+
+def read_notebook_sections(nb: dict[str, Any]) -> NotebookSections:
+    """Answers in a notebook's cells, with the cells read for each (see the module docstring)."""
     if not isinstance(nb, dict) or not isinstance(nb.get("cells", []), list):
         raise SubmissionError("not a notebook: expected a JSON object with a list of 'cells'",
                               hint="Pass the notebook as json.load gives it (nbformat 4).")
-    answers: dict[int, list[str]] = {}
-    waiting: int | None = None
-    for cell in nb.get("cells", []):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
-            waiting = None
+    parts: dict[int, list[tuple[int, str]]] = {}
+    out = NotebookSections()
+    current: int | None = None
+    level = 0
+    budget = MAX_NOTEBOOK_CHARS
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        if not isinstance(cell, dict) or budget <= 0:
             continue
-        source = _source(cell)
-        number = _metadata_question(cell)
-        first = next((line for line in source.split("\n") if line.strip()), "")
-        heading = QUESTION_HEADING.match(first)
-        if number is not None:
-            body = source
-            if heading and int(heading.group(1)) == number:
-                body = source.split(first, 1)[1]
-            answers.setdefault(number, []).append(COMMENT.sub("", body).strip())
-            waiting = None
-        elif heading:
-            parsed = parse_answer_text(source)
-            for n, text in parsed.items():
-                answers.setdefault(n, []).append(text)
-            last = int(heading.group(1))
-            for line in source.split("\n"):
-                match = QUESTION_HEADING.match(line)
-                last = int(match.group(1)) if match else last
-            waiting = None if parsed.get(last) else last
-            answers.setdefault(last, [])
-        elif ANY_HEADING.match(first):
-            waiting = None
-        elif waiting is not None:
-            answers[waiting].append(COMMENT.sub("", source).strip())
-    out = {}
-    for n, parts in answers.items():
-        joined = "\n\n".join(p for p in parts if p)
-        if joined:
-            out[n] = joined
+        source = _source(cell)[:budget]
+        budget -= len(source)
+        kind = cell.get("cell_type")
+        if kind == "code":
+            if current is not None and not _is_exercise(cell) and source.strip():
+                parts.setdefault(current, []).append((index, f"```python\n{source.strip()}\n```"))
+            continue
+        if kind != "markdown":
+            continue
+        tagged = _metadata_question(cell)
+        out.has_questions |= tagged is not None
+        text = COMMENT.sub("", source.replace("\r\n", "\n"))
+        lines = text.split("\n")
+        fence: str | None = None
+        for line in lines:
+            marker = FENCE_LINE.match(line)
+            if marker:
+                fence = None if fence == marker.group(1) else (fence or marker.group(1))
+                if current is not None:
+                    _add_line(parts, current, index, line)
+                continue
+            number = None if fence else question_heading(line)
+            if number is not None:
+                out.has_questions = True
+                current = number
+                level = heading_level(line) or 1
+                parts.setdefault(current, [])
+                continue
+            higher = None if fence else heading_level(line)
+            if current is not None and higher is not None and higher < level:
+                current = None  # "## Next section" after "### Question 17"
+            if current is not None:
+                _add_line(parts, current, index, line)
+            elif tagged is not None:
+                _add_line(parts, tagged, index, line)
+        if current is not None or tagged is not None:
+            for n in {current, tagged} - {None}:
+                if parts.get(n) and parts[n][-1][0] == index:
+                    parts[n][-1] = (index, parts[n][-1][1].strip())
+    for number, pieces in parts.items():
+        texts = [(i, t.strip()) for i, t in pieces if t.strip()]
+        if texts:
+            out.answers[number] = re.sub(r"\n{3,}", "\n\n", "\n\n".join(t for _, t in texts))
+            out.cells[number] = sorted({i for i, _ in texts})
     return out
+
+
+def _add_line(parts: dict[int, list[tuple[int, str]]], number: int, index: int, line: str) -> None:
+    """Append a line to a question's answer, in the current cell's piece."""
+    pieces = parts.setdefault(number, [])
+    if pieces and pieces[-1][0] == index:
+        pieces[-1] = (index, pieces[-1][1] + "\n" + line)
+    else:
+        pieces.append((index, line))
+
+
+def _is_exercise(cell: dict[str, Any]) -> bool:
+    grader = (cell.get("metadata") or {}).get("grader")
+    return isinstance(grader, dict) and grader.get("exercise") is not None
 
 
 def _source(cell: dict[str, Any]) -> str:
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source or "")
+    if isinstance(source, list):
+        return "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
 
 
 def _metadata_question(cell: dict[str, Any]) -> int | None:
-    grader = (cell.get("metadata") or {}).get("grader")
+    metadata = cell.get("metadata")
+    grader = metadata.get("grader") if isinstance(metadata, dict) else None
     if not isinstance(grader, dict) or grader.get("question") is None:
         return None
-    m = re.fullmatch(r"\s*(?:q(?:uestion)?\s*)?(\d+)\s*", str(grader["question"]), re.I)
+    m = re.fullmatch(r"\s*(?:q(?:uestion)?\s*)?(\d{1,4})\s*", str(grader["question"])[:20], re.I)
     return int(m.group(1)) if m else None

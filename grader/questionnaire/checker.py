@@ -3,11 +3,20 @@
 An answer earns the points of every concept found. Then, in this order:
 
 * a contradiction of the rubric found in it scores it 0 and flags it for review;
-* an answer that repeats the question and adds nothing scores 0 and is flagged;
-* a keyword list (terms without sentences) is flagged and earns at most half the points;
+* a keyword list (terms without sentences, or a short list of terms separated by commas or lines)
+  is flagged and earns at most half the points (`KEYWORD_LIST_SHARE`): never full marks;
+* otherwise, an answer that repeats the question and adds nothing scores 0 and is flagged;
+* an answer that is a model answer (its own question's or another's, pasted or barely reworded), or
+  the same text as the answer to another question, is flagged and earns at most half the points
+  (`COPY_SHARE`; see `grader.questionnaire.copying`);
 * a concept that is missing although one of its phrasings appears with the other polarity (a key
   idea negated, or a negated form affirmed) flags the answer: the negation may have been misread;
 * an answer longer than `MAX_ANSWER_CHARS` is checked on its beginning only, and flagged.
+
+Code counts as an answer (inline code and fenced blocks are matched like prose, and rubric regexes
+run on them), but comments inside code are not "the question pasted back": that check reads the
+prose only. With `hide_model_answers` the results carry no model answer (an instructor releases them
+later); `model_answers_hidden` says whether a chapter hides them by default.
 """
 
 from __future__ import annotations
@@ -16,29 +25,81 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+import os
+
+from grader.questionnaire.copying import copy_reasons
 from grader.questionnaire.matching import Phrase
 from grader.questionnaire.normalize import Doc, analyze
 from grader.questionnaire.results import QuestionnaireResult, QuestionResult
-from grader.questionnaire.review import is_keyword_list, is_pasted_question
+from grader.questionnaire.review import is_keyword_list, is_pasted_question, prose_only
 from grader.questionnaire.rubric import Concept, Contradiction, QuestionRubric, Rubric, load_rubric
 
 KEYWORD_LIST_SHARE = 0.5
 """Share of the points a keyword list can earn at most."""
-MAX_ANSWER_CHARS = 10_000
+COPY_SHARE = 0.5
+"""Share of the points a copied answer (a model answer, or one text under several questions) can
+earn at most."""
+MAX_ANSWER_CHARS = 5_000
 """Longer answers are checked on their beginning only, and flagged for review."""
+HIDE_ENV = "GRADER_HIDE_MODEL_ANSWERS"
+"""Environment variable: `1`/`all` hides model answers in every chapter's results, a list of chapters
+(`ch6,ch7`) hides them in those, `0`/`none` shows them even where the rubric hides them by default.
+`grader batch --hide-model-answers` sets it for its graders."""
+
+
+def model_answers_hidden(chapter: str = "ch6", rubric: Rubric | None = None) -> bool:
+    """Whether results of this chapter leave the model answers out: the environment's choice
+    (`HIDE_ENV`), else the rubric's default (`"model_answers": "hidden"`)."""
+    value = os.environ.get(HIDE_ENV, "").strip().lower()
+    if value in ("1", "yes", "true", "all"):
+        return True
+    if value in ("0", "no", "false", "none"):
+        return False
+    if value:
+        return chapter in {v.strip() for v in value.split(",")}
+    try:
+        rubric = rubric or load_rubric(chapter)
+    except Exception:  # an unknown chapter has no model answers to hide
+        return False
+    return rubric.model_answers == "hidden"
 
 
 def grade_questionnaire(answers: Mapping[int | str, str | None], chapter: str = "ch6", *,
-                        rubric: Rubric | None = None) -> QuestionnaireResult:
+                        rubric: Rubric | None = None,
+                        hide_model_answers: bool | None = None) -> QuestionnaireResult:
     """Grade answers `{question number: text}`: every question of the chapter's rubric gets a result
     (a missing or empty answer: 0, "not answered"). Numbers the rubric does not have are ignored.
-    `rubric` overrides the chapter's packaged rubric (see `load_rubric`)."""
+    `rubric` overrides the chapter's packaged rubric (see `load_rubric`); `hide_model_answers`
+    (default: `model_answers_hidden`) leaves the model answers out of the results."""
     rubric = rubric or load_rubric(chapter)
+    if hide_model_answers is None:
+        hide_model_answers = model_answers_hidden(rubric.chapter, rubric)
     by_number = _by_number(answers)
     results = [grade_answer(q, by_number.get(n), rubric) for n, q in rubric.questions.items()]
+    docs = {r.number: _analyze(r.answer[:MAX_ANSWER_CHARS], rubric) for r in results if r.answer}
+    copied = copy_reasons(docs, {n: _model_doc(rubric, n) for n in rubric.questions})
+    for r in results:
+        if r.number in copied:
+            r.points = round(min(r.points, COPY_SHARE * r.max_points), 2)
+            _flag(r, copied[r.number], first=True)
+            r.status = _status(r.points, r.max_points)
+        if hide_model_answers:
+            r.model_answer = ""
     return QuestionnaireResult(chapter=rubric.chapter, questions=results,
                                points=round(sum(r.points for r in results), 2),
-                               max_points=round(sum(r.max_points for r in results), 2))
+                               max_points=round(sum(r.max_points for r in results), 2),
+                               model_answers_hidden=bool(hide_model_answers))
+
+
+def _flag(result: QuestionResult, reasons: list[str], *, first: bool = False) -> None:
+    old = [result.review_reason] if result.review_reason else []
+    joined = reasons + old if first else old + reasons
+    result.needs_review = bool(joined)
+    result.review_reason = "; ".join(joined) if joined else None
+
+
+def _status(points: float, max_points: float) -> str:
+    return "correct" if points >= max_points else "partial" if points > 0 else "wrong"
 
 
 def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> QuestionResult:
@@ -47,7 +108,7 @@ def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> Quest
     result = QuestionResult(number=q.number, question=q.question, answer=text, points=0.0,
                             max_points=q.max_points, model_answer=q.model_answer)
     checked = text[:MAX_ANSWER_CHARS]
-    doc = analyze(checked, rubric.aliases)
+    doc = _analyze(checked, rubric)
     if not doc.tokens:
         result.answer = ""
         result.concepts_missing = [{"concept": c.concept, "feedback": c.feedback} for c in q.concepts]
@@ -72,17 +133,20 @@ def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> Quest
     if result.contradictions:
         points = 0.0
         reasons.insert(0, "the answer says something that contradicts the correct answer")
-    if is_pasted_question(doc, _question_doc(rubric, q.number)):
-        points = 0.0
-        reasons.insert(0, "the answer repeats the question without answering it")
-    elif is_keyword_list(checked, *_vocabulary(rubric, q.number)):
+    prose = prose_only(checked)
+    if prose != checked and not result.concepts_found:
+        prose = checked  # nothing found in the code: it may well be the question in a code block
+    prose_doc = doc if prose == checked else _analyze(prose, rubric)
+    if is_keyword_list(checked, *_vocabulary(rubric, q.number), list_items_allowed=q.list_items):
         points = min(points, KEYWORD_LIST_SHARE * q.max_points)
         reasons.insert(0, "the answer is a list of keywords, not sentences")
+    elif is_pasted_question(prose_doc, _question_doc(rubric, q.number)):
+        points = 0.0
+        reasons.insert(0, "the answer repeats the question without answering it")
     result.points = round(points, 2)
     result.needs_review = bool(reasons)
     result.review_reason = "; ".join(reasons) if reasons else None
-    result.status = ("correct" if result.points >= q.max_points else
-                     "partial" if result.points > 0 else "wrong")
+    result.status = _status(result.points, q.max_points)
     return result
 
 
@@ -125,6 +189,17 @@ def _by_number(answers: Mapping[int | str, str | None]) -> dict[int, str]:
             value = "".join(map(str, value))
         out[int(m.group(1))] = "" if value is None else str(value)
     return out
+
+
+@lru_cache(maxsize=128)
+def _analyze(text: str, rubric: Rubric) -> Doc:
+    """An answer, analysed once per grading (rubrics hash by identity)."""
+    return analyze(text, rubric.aliases)
+
+
+@lru_cache(maxsize=256)
+def _model_doc(rubric: Rubric, number: int) -> Doc:
+    return analyze(rubric.questions[number].model_answer, rubric.aliases)
 
 
 @lru_cache(maxsize=256)

@@ -98,6 +98,18 @@ class Slot:
     alternatives: tuple[Alternative, ...]
     gap: int
 
+    def __post_init__(self) -> None:
+        exact = frozenset(a.tokens[0] for a in self.alternatives
+                          if not (a.prefixes and a.prefixes[0]))
+        prefixes = tuple(a.tokens[0] for a in self.alternatives if a.prefixes and a.prefixes[0])
+        object.__setattr__(self, "exact_firsts", exact)
+        object.__setattr__(self, "prefix_firsts", prefixes)
+
+    def may_start(self, tok: Token) -> bool:
+        """A quick test before trying each alternative: can one of them start at this word?"""
+        return (tok.norm in self.exact_firsts or tok.norm.startswith(self.prefix_firsts)
+                or (bool(self.prefix_firsts) and tok.raw.startswith(self.prefix_firsts)))
+
 
 @dataclass(frozen=True)
 class Match:
@@ -189,12 +201,15 @@ class Phrase:
         if self.regex is not None:
             return self._regex_matches(doc)
         found = []
-        for index, toks in enumerate(doc.sentences):
+        starts = self._starts(doc.word_index())
+        for index in sorted(starts):
+            toks = doc.sentences[index]
             hits: list[tuple[int, ...]] = []
-            for start in self._starts(doc.positions(index)):
+            dead: set = set()
+            for start in sorted(starts[index]):
                 if len(hits) >= MAX_MATCHES:
                     break
-                self._search(toks, 0, start, start, (), hits)
+                self._search(toks, 0, start, start, (), hits, dead)
             for positions in hits:
                 inside = range(positions[0] + 1, positions[-1])
                 if any(toks[i].norm in self.not_within for i in inside if i not in positions):
@@ -203,34 +218,50 @@ class Phrase:
                                    is_negated(toks, positions)))
         return found
 
-    def _starts(self, positions: dict[str, list[int]]) -> list[int]:
-        """Where the first place of the phrasing can match (from the sentence's word index)."""
-        starts: set[int] = set()
+    def _starts(self, index: dict[str, list[tuple[int, int]]]) -> dict[int, set[int]]:
+        """Where the first place of the phrasing can match, by sentence (from the doc's word index),
+        so that sentences without its first word cost nothing."""
+        starts: dict[int, set[int]] = {}
         for alt in self.slots[0].alternatives:
             if alt.prefixes and alt.prefixes[0]:
                 prefix = alt.tokens[0]
-                for word, where in positions.items():
-                    if word.startswith(prefix) or word.startswith(RAW_PREFIX + prefix):
-                        starts.update(where)
+                places = [p for word, where in index.items()
+                          if word.startswith(prefix) or word.startswith(RAW_PREFIX + prefix)
+                          for p in where]
             else:
-                starts.update(positions.get(alt.tokens[0], ()))
-        return sorted(starts)
+                places = index.get(alt.tokens[0], ())
+            for sentence, position in places:
+                starts.setdefault(sentence, set()).add(position)
+        return starts
 
-    def _search(self, toks, k, lo, hi, acc, out) -> None:
+    def _search(self, toks, k, lo, hi, acc, out, dead=None) -> None:
+        """Depth-first search of the places from `k` on, between positions `lo` and `hi`. States
+        that found nothing are remembered in `dead` (they depend only on `k`, `lo`, `hi` and the
+        part of the first word), so the search is polynomial whatever the sentence."""
         if len(out) >= MAX_MATCHES:
             return
         if k == len(self.slots):
             out.append(acc)
             return
+        dead = set() if dead is None else dead
+        key = (k, lo, hi, toks[acc[0]].part if acc else -1)
+        if key in dead:
+            return
+        before = len(out)
+        slot = self.slots[k]
         for pos in range(lo, min(hi, len(toks) - 1) + 1):
             if acc and toks[pos].part != toks[acc[0]].part:
                 break
-            for alt in self.slots[k].alternatives:
+            if not slot.may_start(toks[pos]):
+                continue
+            for alt in slot.alternatives:
                 used = alt.match_at(toks, pos)
                 if used is not None:
                     nxt = used[-1] + 1
                     gap = self.slots[k + 1].gap if k + 1 < len(self.slots) else 0
-                    self._search(toks, k + 1, nxt, nxt + gap, acc + used, out)
+                    self._search(toks, k + 1, nxt, nxt + gap, acc + used, out, dead)
+        if len(out) == before:
+            dead.add(key)
 
     def _regex_matches(self, doc: Doc) -> list[Match]:
         found = []

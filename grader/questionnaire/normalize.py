@@ -28,7 +28,7 @@ INLINE_CODE = re.compile(r"`+([^`]+?)`+")
 BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)]|#+)[ \t]+", re.M)
 ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|cf|resp|approx)\.", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n+")
-WORD_OR_MARK = re.compile(r"[^\W_]+|[,;:()\[\]{}\"—–]|--")
+WORD_OR_MARK = re.compile(r"[^\W_]+|[,;:()\[\]{}\"—–|]|--")
 
 CONTRACTIONS = [
     (re.compile(r"\bcan'?t\b|\bcannot\b", re.I), "can not"),
@@ -135,11 +135,16 @@ def _code(source: str) -> str:
     return re.sub(r"(?<![\w-])-(?!-)|(?<=[\w)\]\s])-(?=[\w(\s])", " minus ", source)
 
 
+EMPHASIS_SPAN = 300
+"""Longest emphasised span recognised (`**...**`): bounds the regexes' work per marker."""
+
+
 def _strip_emphasis(text: str) -> str:
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text, flags=re.S)
-    text = re.sub(r"(?<!\w)__(.+?)__(?!\w)", r"\1", text, flags=re.S)
-    text = re.sub(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])", r"\1", text)
-    return re.sub(r"(?<!\w)_(?![\s_])(.+?)(?<![\s_])_(?!\w)", r"\1", text)
+    span = EMPHASIS_SPAN
+    text = re.sub(r"\*\*(.{1,%d}?)\*\*" % span, r"\1", text, flags=re.S)
+    text = re.sub(r"(?<!\w)__(.{1,%d}?)__(?!\w)" % span, r"\1", text, flags=re.S)
+    text = re.sub(r"(?<![\w*])\*(?![\s*])(.{1,%d}?)(?<![\s*])\*(?![\w*])" % span, r"\1", text)
+    return re.sub(r"(?<!\w)_(?![\s_])(.{1,%d}?)(?<![\s_])_(?!\w)" % span, r"\1", text)
 
 
 def clean(text: str) -> str:
@@ -186,22 +191,24 @@ class Doc:
     spans: list[tuple[int, int]] = field(default_factory=list)
     """Start and end offset of each sentence in `text`."""
 
-    _index: dict[int, dict[str, list[int]]] = field(default_factory=dict, repr=False, compare=False)
+    _index: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def tokens(self) -> list[Token]:
         return [t for s in self.sentences for t in s]
 
-    def positions(self, sentence: int) -> dict[str, list[int]]:
-        """Where each normalised word occurs in a sentence (raw forms too, under `RAW_PREFIX`)."""
-        if sentence not in self._index:
-            index: dict[str, list[int]] = {}
-            for i, tok in enumerate(self.sentences[sentence]):
-                index.setdefault(tok.norm, []).append(i)
-                if tok.raw != tok.norm:
-                    index.setdefault(RAW_PREFIX + tok.raw, []).append(i)
-            self._index[sentence] = index
-        return self._index[sentence]
+    def word_index(self) -> dict[str, list[tuple[int, int]]]:
+        """Where each normalised word occurs: `(sentence, position)` pairs (raw forms too, under
+        `RAW_PREFIX`), built once per doc."""
+        if not self._index:
+            index: dict[str, list[tuple[int, int]]] = {}
+            for s, sentence in enumerate(self.sentences):
+                for i, tok in enumerate(sentence):
+                    index.setdefault(tok.norm, []).append((s, i))
+                    if tok.raw != tok.norm:
+                        index.setdefault(RAW_PREFIX + tok.raw, []).append((s, i))
+            self._index.update(index)
+        return self._index
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence that contains a character offset of `text`."""

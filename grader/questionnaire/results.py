@@ -42,6 +42,9 @@ class QuestionResult:
     None when there is none."""
     code_feedback: str | None = None
     """The code check's message, None when there is none."""
+    cells_read: list[int] | None = None
+    """Notebook answers only: the cells read as this answer, numbered from 1 at the top of the
+    notebook (None for an answer sheet)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,6 +56,8 @@ class QuestionResult:
         item["concepts_found"] = list(item.get("concepts_found", []))
         item["concepts_missing"] = [dict(m) for m in item.get("concepts_missing", [])]
         item["contradictions"] = list(item.get("contradictions", []))
+        if item.get("cells_read") is not None:
+            item["cells_read"] = [int(c) for c in item["cells_read"]]
         return cls(**item)
 
 
@@ -68,6 +73,13 @@ class QuestionnaireResult:
     """Points earned over all questions."""
     max_points: float = 0.0
     """Points the questionnaire is worth."""
+    model_answers_hidden: bool = False
+    """The model answers were left out (until an instructor releases them)."""
+    source: str | None = None
+    """Where the answers were read: an answer sheet's path, or `notebook` (None when not said)."""
+    problem: str | None = None
+    """Why the answers could not be read (a sheet that is a link, too large...): every question is
+    then "not answered"; None when they were read."""
 
     @property
     def score(self) -> float:
@@ -89,13 +101,16 @@ class QuestionnaireResult:
     def to_dict(self) -> dict[str, Any]:
         return {"chapter": self.chapter, "points": self.points, "max_points": self.max_points,
                 "score": round(self.score, 2), "needs_review": self.needs_review,
-                "questions": [q.to_dict() for q in self.questions]}
+                "model_answers_hidden": self.model_answers_hidden, "source": self.source,
+                "problem": self.problem, "questions": [q.to_dict() for q in self.questions]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "QuestionnaireResult":
         return cls(chapter=data["chapter"],
                    questions=[QuestionResult.from_dict(q) for q in data.get("questions", [])],
-                   points=float(data.get("points", 0.0)), max_points=float(data.get("max_points", 0.0)))
+                   points=float(data.get("points", 0.0)), max_points=float(data.get("max_points", 0.0)),
+                   model_answers_hidden=bool(data.get("model_answers_hidden", False)),
+                   source=data.get("source"), problem=data.get("problem"))
 
 
 def attach_code_check(result: QuestionnaireResult | QuestionResult, question: int = 15, *,

@@ -1,7 +1,11 @@
 """Signs that an answer is not really an answer, so a person should read it.
 
 * A **keyword list**: rubric terms strung together without sentences ("sigmoid, BCELoss, logits,
-  probabilities, raw"). Code is not prose and is left out of this check, so a terse code answer
+  probabilities, raw"), or a short list of at least two terms separated by commas, semicolons,
+  slashes or lines, none of them a phrase with a verb or a function word ("argmax, threshold,
+  multiple labels"). Where the question asks for a list of things (a rubric's `list_items`: "what
+  does a Datasets object contain?"), a list of at most that many items is an answer, not a keyword
+  list. Code is not prose and is left out of this check, so a terse code answer
   (`df.iloc[rows, cols]`, `get_x` and `get_y`) is not a keyword list.
 * A **pasted question**: the answer repeats the question's words and adds (almost) nothing: at most
   one new content word, or at most two when most of it is the question's word sequence.
@@ -85,12 +89,55 @@ def list_items(text: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,;/\n]|\s[-*]\s", text) if item.strip()]
 
 
-def is_keyword_list(answer: str, vocabulary: set[str], prefixes: tuple[str, ...] = ()) -> bool:
+TERM_WORDS = frozenset("a an the of and or to per no not vs".split())
+"""The only function words a term of a short keyword list may have ("number of classes",
+"sum to 1", "not overfitting")."""
+MAX_TERM_WORDS = 3
+"""Most words of one term of a short keyword list."""
+
+
+def prose_only(text: str) -> str:
+    """The answer without its code (fenced blocks and inline code other than one identifier), so
+    that comments in code do not read as the question pasted back."""
+    text = COMMENT.sub(" ", text)
+    text = FENCE.sub(" ", text)
+    return INLINE_CODE.sub(_identifier_or_nothing, text).strip()
+
+
+def is_short_list(answer: str, allowed: int = 0) -> bool:
+    """At least two short terms separated by commas, semicolons, slashes or lines, and nothing else
+    (more than `allowed` of them where the question asks for a list)."""
+    items = list_items(answer)
+    if len(items) < 2 or len(items) <= allowed:
+        return False
+    for item in items:
+        words = [w for w in re.split(r"[\s]+", item.strip(".!?'\"-–—*_#>() ")) if w]
+        if not words or len(words) > MAX_TERM_WORDS:
+            return False
+        for word in words:
+            lower = word.lower().strip(".:")
+            if (lower in FUNCTION_WORDS and lower not in TERM_WORDS) or stem(lower) in VERBS:
+                return False
+            if not re.search(r"[^\W\d_]", lower) and not lower.isdigit():
+                return False
+    return True
+
+
+def is_keyword_list(answer: str, vocabulary: set[str], prefixes: tuple[str, ...] = (), *,
+                    list_items_allowed: int = 0) -> bool:
     """Whether the answer is rubric terms without sentences (see the module docstring)."""
     prose = prose_words(answer)
+    if not prose:
+        return False
+    if is_short_list(answer, list_items_allowed):
+        content = [w for w in prose if w not in FUNCTION_WORDS]
+        known = sum(_in_vocabulary(w, vocabulary, prefixes) for w in content)
+        return bool(content) and known / len(content) >= MIN_VOCABULARY_SHARE
     if len(prose) < MIN_WORDS:
         return False
     items = list_items(answer)
+    if 2 <= len(items) <= list_items_allowed:
+        return False
     if len(items) >= MIN_ITEMS and all(len(i.split()) <= MAX_ITEM_WORDS for i in items):
         share, limit = sum(w in FUNCTION_WORDS for w in prose) / len(prose), MAX_FUNCTION_SHARE_IN_LIST
     else:

@@ -92,6 +92,9 @@ class QuestionRubric:
     model_answer: str
     concepts: tuple[Concept, ...]
     contradictions: tuple[Contradiction, ...] = ()
+    list_items: int = 0
+    """Where the question asks for a list of things, how many: a list of at most that many terms
+    is an answer, not a keyword list (0: any list of terms is a keyword list)."""
 
     @property
     def max_points(self) -> float:
@@ -110,6 +113,9 @@ class Rubric:
     """Spellings that normalise to one token; answers are analysed with them."""
     source: str
     """Where the rubric was read from."""
+    model_answers: str = "shown"
+    """The chapter's default for reports: `shown`, or `hidden` until an instructor releases them
+    (see `grader.questionnaire.checker.model_answers_hidden`)."""
 
     @property
     def max_points(self) -> float:
@@ -152,7 +158,7 @@ def _load_path(path: Path) -> Rubric:
 def parse_rubric(data: Any, *, source: str = "<rubric>") -> Rubric:
     """Validate rubric data (already decoded) and compile its phrasings."""
     v = _Validator(source)
-    top = v.mapping(data, "", required=("chapter", "questions"), optional=("title", "aliases"))
+    top = v.mapping(data, "", required=("chapter", "questions"), optional=("title", "aliases", "model_answers"))
     chapter = v.text(top["chapter"], "chapter")
     aliases = _aliases(v, top.get("aliases", {}))
     questions: dict[int, QuestionRubric] = {}
@@ -160,7 +166,7 @@ def parse_rubric(data: Any, *, source: str = "<rubric>") -> Rubric:
     for i, item in enumerate(items):
         where = f"questions[{i}]"
         q = v.mapping(item, where, required=("number", "question", "model_answer", "concepts"),
-                      optional=("contradictions",))
+                      optional=("contradictions", "list_items"))
         number = q["number"]
         if not isinstance(number, int) or isinstance(number, bool) or number < 1:
             v.fail(f"{where} > number", f"must be a whole number from 1, got {number!r}")
@@ -176,10 +182,17 @@ def parse_rubric(data: Any, *, source: str = "<rubric>") -> Rubric:
         contradictions = [_concept(v, c, f"{where} > contradictions[{j}]", aliases, points=False)
                           for j, c in enumerate(v.items(q.get("contradictions", []),
                                                         f"{where} > contradictions", empty=True))]
+        list_items = q.get("list_items", 0)
+        if not isinstance(list_items, int) or isinstance(list_items, bool) or list_items < 0:
+            v.fail(f"{where} > list_items", f"must be a whole number from 0, got {list_items!r}")
         questions[number] = QuestionRubric(number, v.text(q["question"], f"{where} > question"),
                                            v.text(q["model_answer"], f"{where} > model_answer"),
-                                           tuple(concepts), tuple(contradictions))
-    return Rubric(chapter, v.text(top.get("title", chapter), "title"), questions, aliases, source)
+                                           tuple(concepts), tuple(contradictions), list_items)
+    shown = top.get("model_answers", "shown")
+    if shown not in ("shown", "hidden"):
+        v.fail("model_answers", f"must be \"shown\" or \"hidden\", got {shown!r}")
+    return Rubric(chapter, v.text(top.get("title", chapter), "title"), questions, aliases, source,
+                  shown)
 
 
 def _aliases(v: "_Validator", data: Any) -> AliasTable:

@@ -190,6 +190,7 @@ def _questionnaire(data: Any) -> dict[str, Any] | None:
             "model_answer": str(q.get("model_answer") or ""),
             "code_passed": q.get("code_passed"),
             "code_feedback": _text(q.get("code_feedback")),
+            "cells_read": [c for c in q.get("cells_read") or [] if isinstance(c, int)][:200],
             "open": status in ("partial", "wrong") or bool(q.get("needs_review"))
                     or q.get("code_passed") is False,
         })
@@ -200,6 +201,9 @@ def _questionnaire(data: Any) -> dict[str, Any] | None:
         "questions": questions,
         "counts": {s: statuses.count(s) for s in ("correct", "partial", "wrong", "not answered")},
         "review": sum(q["needs_review"] for q in questions),
+        "model_answers_hidden": bool(data.get("model_answers_hidden")),
+        "problem": _text(data.get("problem")),
+        "notebook": data.get("source") == "notebook",
     }
 
 
