@@ -85,3 +85,27 @@ def test_the_whole_set_graded_at_once_matches_one_by_one():
     assert together.points == together.max_points
     for q in together.questions:
         assert q.answer == by_question[q.number]
+
+
+def test_the_development_set_is_large_varied_and_adversarial():
+    """Issue 14: at least 300 answers, at least 15 per question, at least a third adversarial
+    (negations, inversions, swapped roles, keyword lists, copies, right answers in code, in unusual
+    words or in another structure)."""
+    assert len(ANSWERS) >= 300
+    per_question = defaultdict(int)
+    for case in ANSWERS:
+        per_question[case["question"]] += 1
+    assert min(per_question.values()) >= 15, dict(per_question)
+    assert sum(bool(c.get("adversarial")) for c in ANSWERS) * 3 >= len(ANSWERS)
+    styles = {c["style"] for c in ANSWERS}
+    assert {"negation", "inversion", "swap", "keywords", "copy", "code", "unusual-words",
+            "structure"} <= styles
+    held_out = json.loads((DATA.parent / "ch6_answers_heldout.json").read_text())["answers"]
+    assert not {c["text"] for c in held_out} & {c["text"] for c in ANSWERS}, "the sets stay apart"
+
+
+def test_no_wrong_answer_gets_full_marks_and_no_right_answer_gets_zero():
+    false_full = [case_id(c) for c in ANSWERS
+                  if c["label"] != "correct" and (q := grade(c)).points >= q.max_points]
+    false_zero = [case_id(c) for c in ANSWERS if c["label"] == "correct" and grade(c).points == 0]
+    assert (false_full, false_zero) == ([], [])

@@ -31,7 +31,7 @@ from grader.questionnaire.copying import copy_reasons
 from grader.questionnaire.matching import Phrase
 from grader.questionnaire.normalize import Doc, analyze
 from grader.questionnaire.results import QuestionnaireResult, QuestionResult
-from grader.questionnaire.review import is_keyword_list, is_pasted_question, prose_only
+from grader.questionnaire.review import STOP, is_keyword_list, is_pasted_question, prose_only
 from grader.questionnaire.rubric import Concept, Contradiction, QuestionRubric, Rubric, load_rubric
 
 KEYWORD_LIST_SHARE = 0.5
@@ -140,7 +140,8 @@ def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> Quest
     if is_keyword_list(checked, *_vocabulary(rubric, q.number), list_items_allowed=q.list_items):
         points = min(points, KEYWORD_LIST_SHARE * q.max_points)
         reasons.insert(0, "the answer is a list of keywords, not sentences")
-    elif is_pasted_question(prose_doc, _question_doc(rubric, q.number)):
+    elif (is_pasted_question(prose_doc, _question_doc(rubric, q.number))
+          and not _adds_rubric_words(prose_doc, rubric, q.number)):
         points = 0.0
         reasons.insert(0, "the answer repeats the question without answering it")
     result.points = round(points, 2)
@@ -148,6 +149,15 @@ def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> Quest
     result.review_reason = "; ".join(reasons) if reasons else None
     result.status = _status(result.points, q.max_points)
     return result
+
+
+def _adds_rubric_words(doc: Doc, rubric: Rubric, number: int) -> bool:
+    """Whether the answer adds a word of the rubric's phrasings that the question does not have
+    ("Use PointBlock for the targets" is terse, not the question pasted back)."""
+    vocabulary, _ = _vocabulary(rubric, number)
+    question = {t.norm for t in _question_doc(rubric, number).tokens}
+    return any(t.norm in vocabulary and t.norm not in question and t.norm not in STOP
+               for t in doc.tokens)
 
 
 def _evaluate(concept: Concept | Contradiction, doc: Doc) -> tuple[bool, bool]:
