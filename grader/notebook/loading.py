@@ -148,23 +148,6 @@ def _answers(nb, notes: list[str]):
             {int(k): list(v) for k, v in sections.cells.items()})
 
 
-def _has_question_cells(nb) -> bool:
-    """Whether the notebook has questionnaire cells at all (answered or not)."""
-    try:
-        from grader.questionnaire.answers import QUESTION_HEADING
-    except ImportError:
-        QUESTION_HEADING = None
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        if (cell.metadata.get("grader") or {}).get("question") is not None:
-            return True
-        first = cell.source.lstrip("\n").split("\n", 1)[0]
-        if QUESTION_HEADING is not None and QUESTION_HEADING.match(first):
-            return True
-    return False
-
-
 def _executed_name(submission: Path) -> str:
     return f"{Path(submission).stem}.executed.ipynb"
 

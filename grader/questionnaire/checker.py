@@ -21,11 +21,10 @@ later); `model_answers_hidden` says whether a chapter hides them by default.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-
-import os
 
 from grader.questionnaire.copying import copy_reasons
 from grader.questionnaire.matching import Phrase
