@@ -67,3 +67,30 @@ def test_a_linked_answer_sheet_is_refused_and_the_exercises_still_count(tmp_path
     assert "answer sheet not graded" in proc.stdout and "is a link" in proc.stdout, proc.stdout
     assert "questionnaire" in proc.stdout and "0/35" in proc.stdout
     assert "img2pose" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_batch_hide_model_answers_keeps_them_out_of_every_file(tmp_path):
+    """`grader batch --hide-model-answers`: no report, gradebook or results file holds a model answer."""
+    from grader.questionnaire import load_rubric
+
+    learner = tmp_path / "subs" / "alice"
+    learner.mkdir(parents=True)
+    (learner / "ch6.py").write_text((ROOT / "solutions" / "ch6.py").read_text())
+    (learner / "ch6_questionnaire.md").write_text(
+        (ROOT / "solutions" / "ch6_questionnaire.md").read_text())
+    out = tmp_path / "out"
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    environment.pop("GRADER_HIDE_MODEL_ANSWERS", None)
+    proc = subprocess.run([sys.executable, "-m", "grader", "batch", str(tmp_path / "subs"), "--out",
+                           str(out), "--only", "questionnaire", "--no-timing", "-q",
+                           "--hide-model-answers"], env=environment, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.name == "report.html" for p in files)
+    models = [q.model_answer for q in load_rubric("ch6").questions.values()]
+    for path in files:
+        text = path.read_text(errors="replace")
+        assert not [m for m in models if m in text], path
+    assert "not released yet" in next(p for p in files if p.name == "report.html").read_text()
