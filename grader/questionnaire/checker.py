@@ -135,6 +135,8 @@ def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> Quest
     prose = prose_only(checked)
     if prose != checked and not result.concepts_found:
         prose = checked  # nothing found in the code: it may well be the question in a code block
+    elif prose != checked:
+        prose = ""  # the code holds what was found: the words around it are labels, not the question
     prose_doc = doc if prose == checked else _analyze(prose, rubric)
     if is_keyword_list(checked, *_vocabulary(rubric, q.number), list_items_allowed=q.list_items):
         points = min(points, KEYWORD_LIST_SHARE * q.max_points)

@@ -41,13 +41,14 @@ MAX_MATCHES = 64
 """Matches collected per phrasing and sentence (answers are short; this only bounds the search)."""
 POLARITIES = ("affirmed", "negated", "either")
 
-NEGATION_WORDS = frozenset(stem(w) for w in "not never neither nor without unable instead nothing "
+NEGATION_WORDS = frozenset(stem(w) for w in "not never neither nor without unable instead "
                                              "hardly lack fail".split())
 """Normalised words that negate what follows them in the same clause."""
 NOT_NEGATING_AFTER_NOT = frozenset(stem(w) for w in ("only", "just"))
 """`not only`, `not just` do not negate."""
-NEAR_NEGATION_WORDS = frozenset({"no"})
-"""Negate only the word right after them (`no bear` is a thing, `no need to...` is not about it)."""
+NEAR_NEGATION_WORDS = frozenset({"no", stem("nothing")})
+"""Negate only the word right after them (`no bear` is a thing, `no need to...` is not about it;
+"when nothing in the photo is a bear it outputs no label" does not negate the label)."""
 NEAR_NEGATION_REACH = 6
 """...or up to this many words on, through an `or`/`nor` ("no training or validation loader")."""
 OR_WORDS = frozenset({"or", "nor"})
