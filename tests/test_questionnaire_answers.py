@@ -153,14 +153,43 @@ def test_notebook_metadata_cells():
     a tag copied with the cell."""
     nb = notebook(
         md("PointBlock for the targets.", grader={"question": 17}),
+        md("### Question 3. How do you access...?", grader={"question": 3}),
+        md("`df.iloc[r, c]`"),
         md("## 16. What is a regression problem?\nA continuous number; use MSE.",
            grader={"question": "16"}),
-        md("<!-- instructions -->", grader={"question": 2}),
-        md("copied cell, still tagged 16, under question 16's heading", grader={"question": 3}),
+        md("copied from question 3's cell, so still tagged 3, but under question 16's heading",
+           grader={"question": 3}),
+        md("### Question 2. How do we encode...?\n<!-- instructions -->", grader={"question": 2}),
     )
     assert read_notebook_answers(nb) == {
         17: "PointBlock for the targets.",
-        16: "A continuous number; use MSE.\n\ncopied cell, still tagged 16, under question 16's heading"}
+        3: "`df.iloc[r, c]`",
+        16: "A continuous number; use MSE.\n\n"
+            "copied from question 3's cell, so still tagged 3, but under question 16's heading"}
+
+
+def test_notebook_a_tagged_cell_whose_heading_was_deleted_starts_its_question():
+    """The learner replaced the template cell's heading line by the answer: its tag says which
+    question it answers, and the cells after it belong to that question too."""
+    nb = notebook(
+        md("### Question 4. How do you get a column by name?", grader={"question": 4}),
+        md("`df['col']`"),
+        md("A Dataset gives one (x, y) item;", grader={"question": 5}),
+        md("a DataLoader gives mini-batches."),
+        md("### Question 6. What does a Datasets object contain?", grader={"question": 6}),
+        md("A training and a validation Dataset."),
+    )
+    sections = read_notebook_sections(nb)
+    assert sections.answers == {4: "`df['col']`",
+                                5: "A Dataset gives one (x, y) item;\n\na DataLoader gives mini-batches.",
+                                6: "A training and a validation Dataset."}
+    assert sections.cells == {4: [2], 5: [3, 4], 6: [6]}
+
+
+def test_notebook_reading_is_bounded_and_linear():
+    """A cell of 200,000 lines is read in one pass (no string grown line by line)."""
+    nb = notebook(md("## 1"), md("a\n" * 200_000))
+    assert read_notebook_answers(nb)[1].count("a") == 200_000
 
 
 def test_notebook_answers_round_trip_through_json_and_grade():

@@ -21,8 +21,10 @@ next question heading (or a heading of a higher level than the question's, such 
 split or moved: code cells are read as fenced code, their outputs never. Cells before any question
 heading are not answers, except a Markdown cell with the metadata `{"grader": {"question": 3}}`
 (the template's tag), which answers that question. A cell's position decides over its tag, so a
-tagged cell copied under another question answers the question it stands under; exercise code cells
-(`{"grader": {"exercise": ...}}`) are never answers. `read_notebook_sections` also says which cells
+tagged cell copied under another question answers the question it stands under; but when a
+question's heading appears nowhere (the learner replaced the template cell's heading by the answer),
+its tagged cell starts that question's section. Exercise code cells (`{"grader": {"exercise": ...}}`)
+are never answers. `read_notebook_sections` also says which cells
 were read for each question (numbered from 1 at the top of the notebook), for the report.
 
 **Bounds** (learner input must not make the grader slow or raise): a sheet larger than
@@ -169,68 +171,87 @@ def read_notebook_sections(nb: dict[str, Any]) -> NotebookSections:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells", []), list):
         raise SubmissionError("not a notebook: expected a JSON object with a list of 'cells'",
                               hint="Pass the notebook as json.load gives it (nbformat 4).")
-    parts: dict[int, list[tuple[int, str]]] = {}
-    out = NotebookSections()
+    cells = _bounded_cells(nb["cells"] if "cells" in nb else [])
+    headed = {n for kind, _, lines in cells if kind == "markdown" for n in _headings(lines)}
+    parts: dict[int, list[tuple[int, list[str]]]] = {}
+    out = NotebookSections(has_questions=bool(headed))
     current: int | None = None
     level = 0
-    budget = MAX_NOTEBOOK_CHARS
-    for index, cell in enumerate(nb.get("cells", []), start=1):
-        if not isinstance(cell, dict) or budget <= 0:
-            continue
-        source = _source(cell)[:budget]
-        budget -= len(source)
-        kind = cell.get("cell_type")
+    for index, (kind, cell, lines) in enumerate(cells, start=1):
         if kind == "code":
-            if current is not None and not _is_exercise(cell) and source.strip():
-                parts.setdefault(current, []).append((index, f"```python\n{source.strip()}\n```"))
+            if current is not None and not _is_exercise(cell) and "".join(lines).strip():
+                _piece(parts, current, index).extend(["```python", *lines, "```"])
             continue
         if kind != "markdown":
             continue
         tagged = _metadata_question(cell)
         out.has_questions |= tagged is not None
-        text = COMMENT.sub("", source.replace("\r\n", "\n"))
-        lines = text.split("\n")
+        if tagged is not None and tagged not in headed and current != tagged:
+            current, level = tagged, 6  # the learner removed the heading: the template's tag says
         fence: str | None = None
         for line in lines:
             marker = FENCE_LINE.match(line)
             if marker:
                 fence = None if fence == marker.group(1) else (fence or marker.group(1))
-                if current is not None:
-                    _add_line(parts, current, index, line)
-                continue
-            number = None if fence else question_heading(line)
+            number = None if fence or marker else question_heading(line)
             if number is not None:
-                out.has_questions = True
-                current = number
-                level = heading_level(line) or 1
+                current, level = number, heading_level(line) or 1
                 parts.setdefault(current, [])
                 continue
-            higher = None if fence else heading_level(line)
+            higher = None if fence or marker else heading_level(line)
             if current is not None and higher is not None and higher < level:
                 current = None  # "## Next section" after "### Question 17"
-            if current is not None:
-                _add_line(parts, current, index, line)
-            elif tagged is not None:
-                _add_line(parts, tagged, index, line)
-        if current is not None or tagged is not None:
-            for n in {current, tagged} - {None}:
-                if parts.get(n) and parts[n][-1][0] == index:
-                    parts[n][-1] = (index, parts[n][-1][1].strip())
+            owner = current if current is not None else tagged
+            if owner is not None:
+                _piece(parts, owner, index).append(line)
     for number, pieces in parts.items():
-        texts = [(i, t.strip()) for i, t in pieces if t.strip()]
+        texts = [(i, "\n".join(lines).strip()) for i, lines in pieces]
+        texts = [(i, t) for i, t in texts if t]
         if texts:
             out.answers[number] = re.sub(r"\n{3,}", "\n\n", "\n\n".join(t for _, t in texts))
             out.cells[number] = sorted({i for i, _ in texts})
     return out
 
 
-def _add_line(parts: dict[int, list[tuple[int, str]]], number: int, index: int, line: str) -> None:
-    """Append a line to a question's answer, in the current cell's piece."""
+def _bounded_cells(cells: Any) -> list[tuple[str | None, dict[str, Any], list[str]]]:
+    """`(cell type, cell, source lines)` of every cell, comments removed, within
+    `MAX_NOTEBOOK_CHARS` characters of sources in all."""
+    out = []
+    budget = MAX_NOTEBOOK_CHARS
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or budget <= 0:
+            out.append((None, {}, []))
+            continue
+        source = _source(cell)[:budget]
+        budget -= len(source)
+        kind = cell.get("cell_type")
+        if kind == "markdown":
+            source = COMMENT.sub("", source)
+        out.append((kind if isinstance(kind, str) else None, cell,
+                    source.replace("\r\n", "\n").split("\n")))
+    return out
+
+
+def _headings(lines: list[str]) -> list[int]:
+    """Question numbers of the question headings among Markdown lines (outside fenced code)."""
+    found, fence = [], None
+    for line in lines:
+        marker = FENCE_LINE.match(line)
+        if marker:
+            fence = None if fence == marker.group(1) else (fence or marker.group(1))
+            continue
+        number = None if fence else question_heading(line)
+        if number is not None:
+            found.append(number)
+    return found
+
+
+def _piece(parts: dict[int, list[tuple[int, list[str]]]], number: int, index: int) -> list[str]:
+    """The lines of a question's answer that come from cell `index` (a new piece per cell)."""
     pieces = parts.setdefault(number, [])
-    if pieces and pieces[-1][0] == index:
-        pieces[-1] = (index, pieces[-1][1] + "\n" + line)
-    else:
-        pieces.append((index, line))
+    if not pieces or pieces[-1][0] != index:
+        pieces.append((index, []))
+    return pieces[-1][1]
 
 
 def _is_exercise(cell: dict[str, Any]) -> bool:
