@@ -7,14 +7,15 @@ Each answer of a labelled set carries a human label; the checker agrees when
 Prints, per question, the agreement (count and %) for each label and overall, the false full marks
 (an answer labelled wrong or review that got full marks), the false zeros (an answer labelled
 correct that got 0) and the adversarial answers' agreement, then the totals, for each set:
-`ch6_answers.json` (the development set: 395 answers, the tests assert on it) and
+`ch6_answers.json` (the development set: 407 answers, the tests assert on it) and
 `ch6_answers_heldout.json` (written before issue 14, not asserted by tests: the more honest figure).
 Last, the time to grade a full sheet and the worst time of crafted answers (`--timing`).
 
 Figures (2026-12-04, issue 14; checker before -> after, process CPU time on the shared machine):
-  development set  353/395 (89.4%) -> 395/395 (100%); the 257 answers issue 14 added: 215/257 (83.7%)
-                   before; false full marks 17 -> 0, false zeros 6 -> 0; adversarial 249/281 -> 281/281.
-                   Probes of it graded before any tuning: 35/36, 31/34, 15/17 (book-faithful), 5/6 (typos).
+  development set  361/407 (88.7%) -> 407/407 (100%); the 269 answers issue 14 added: 223/269 (82.9%)
+                   before; false full marks 20 -> 0, false zeros 6 -> 0; adversarial 257/293 -> 293/293.
+                   Probes of it graded before any tuning: 35/36, 31/34, 15/17 (book-faithful), 5/6
+                   (typos), 7/12 (hedged claims).
   held-out set     84/85 (98.8%) -> 85/85 (100%; one generic phrasing for "reports both" bears)
   a full sheet: about 8 ms; worst crafted answer under all 17 questions: about 0.08 s (a heading line
   of 10,000 characters crafted as `## 1 # # # ...x` took 0.6 s before, growing with the square of its

@@ -294,3 +294,29 @@ def test_the_matcher_does_polynomial_work_on_crafted_sentences(monkeypatch):
 def test_a_very_long_answer_is_checked_on_its_beginning_and_flagged():
     q = grade_one(17, "Use PointBlock for the targets. " + "blah " * 5_000)
     assert q.needs_review and "very long" in q.review_reason
+
+
+# --- hedged answers ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("number, text", [
+    (13, "Some people say it is because of the argmax and thresholds, but I think it's really because "
+         "accuracy can't handle images."),
+    (12, "People often claim BCELoss takes probabilities and BCEWithLogitsLoss takes logits, but "
+         "actually they are identical."),
+])
+def test_a_claim_attributed_to_others_then_contradicted_earns_nothing(number, text):
+    q = grade_one(number, text)
+    assert q.points == 0 and q.needs_review and "what others say" in q.review_reason
+
+
+def test_a_claim_attributed_to_others_without_a_contrast_still_counts():
+    q = grade_one(13, "Some people say it simply: regular accuracy takes the argmax, one class per "
+                      "item, while multi-label needs a threshold on each activation.")
+    assert q.status == "correct"
+
+
+def test_a_denied_subject_and_a_denied_obligation():
+    assert grade_one(17, "PointBlock is not what makes it work; fastai detects coordinates itself.").points == 0
+    q = grade_one(1, "It won't be forced to choose a bear for a picture without any bears, and can "
+                     "tag multiple bears.")
+    assert q.status == "correct" and not q.needs_review

@@ -113,6 +113,9 @@ def grade_answer(q: QuestionRubric, answer: str | None, rubric: Rubric) -> Quest
         result.concepts_missing = [{"concept": c.concept, "feedback": c.feedback} for c in q.concepts]
         return result
     reasons = []
+    if doc.disowned:
+        reasons.append("part of the answer is what others say, followed by a contrast: it was not "
+                       "counted")
     if len(text) > MAX_ANSWER_CHARS:
         reasons.append(f"the answer is very long: only its first {MAX_ANSWER_CHARS} characters "
                        "were checked")

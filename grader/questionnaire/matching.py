@@ -46,6 +46,9 @@ NEGATION_WORDS = frozenset(stem(w) for w in "not never neither nor without unabl
 """Normalised words that negate what follows them in the same clause."""
 NOT_NEGATING_AFTER_NOT = frozenset(stem(w) for w in ("only", "just"))
 """`not only`, `not just` do not negate."""
+FORCED = frozenset(stem(w) for w in "forced obliged compelled".split())
+"""`not forced to pick one bear`: the forcing is denied, not what follows it."""
+BE = stem("be")
 NEAR_NEGATION_WORDS = frozenset({"no", stem("nothing")})
 """Negate only the word right after them (`no bear` is a thing, `no need to...` is not about it;
 "when nothing in the photo is a bear it outputs no label" does not negate the label)."""
@@ -59,6 +62,9 @@ DENIED_PREDICATES = tuple(stem(w) for w in "needed necessary required work appro
                                           "possible useful helpful relevant important suitable true "
                                           "fine ok okay good enough".split())
 """After `is not`, `does not`...: predicates whose denial negates the subject ("X is not needed")."""
+DENIED_PREDICATES += tuple(stem(w) for w in "answer solution point reason key way".split())
+DENIED_PRONOUNS = frozenset({"what", "how", "it"})
+"""`X is not what ...`, `X is not how ...`, `X is not it`: the subject is denied."""
 
 
 class PhraseError(ValueError):
@@ -145,6 +151,10 @@ def _is_denied_after(toks: list[Token], last: int) -> bool:
     if len(norms) < 3 or norms[0] not in AUXILIARIES or norms[1] != "not":
         return False
     rest = norms[2:4]
+    if rest[0] in DENIED_PRONOUNS:
+        return True  # "PointBlock is not what makes it work"
+    if rest[0] == "the" and len(rest) > 1:
+        rest = [rest[1]]  # "iloc is not the answer"
     return not NOT_NEGATING_AFTER_NOT & set(rest) and rest[0].startswith(DENIED_PREDICATES)
 
 
@@ -152,7 +162,9 @@ def _is_cue(toks: list[Token], i: int, target: int) -> bool:
     word = toks[i].norm
     after = toks[i + 1].norm if i + 1 < len(toks) else ""
     if word == "not":
-        return after not in NOT_NEGATING_AFTER_NOT
+        later = toks[i + 2].norm if i + 2 < len(toks) else ""
+        forced = after in FORCED or (after == BE and later in FORCED)
+        return after not in NOT_NEGATING_AFTER_NOT and not forced
     if word == INSTEAD:
         return after == OF
     if word in NEGATION_WORDS:
@@ -212,6 +224,8 @@ class Phrase:
                     break
                 self._search(toks, 0, start, start, (), hits, dead)
             for positions in hits:
+                if toks[positions[0]].part in doc.disowned:
+                    continue
                 inside = range(positions[0] + 1, positions[-1])
                 if any(toks[i].norm in self.not_within for i in inside if i not in positions):
                     continue
@@ -273,6 +287,8 @@ class Phrase:
                 found.append(Match(index, -1, (), False))
                 continue
             pos = max((i for i, t in enumerate(toks) if t.start <= m.start()), default=0)
+            if toks[pos].part in doc.disowned:
+                continue
             found.append(Match(index, toks[pos].part, (pos,), is_negated(toks, (pos,))))
         return found
 

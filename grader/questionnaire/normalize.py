@@ -190,6 +190,9 @@ class Doc:
     """Tokens of each sentence, in order."""
     spans: list[tuple[int, int]] = field(default_factory=list)
     """Start and end offset of each sentence in `text`."""
+    disowned: set[int] = field(default_factory=set)
+    """Parts the learner attributes to others before a contrast ("Some people say X, but ..."):
+    matching ignores them."""
 
     _index: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -252,12 +255,38 @@ def analyze(text: str, aliases: "AliasTable | None" = None) -> Doc:
         if tokens:
             if aliases is not None:
                 tokens = aliases.apply(tokens)
+            doc.disowned |= _disowned_parts(tokens)
             doc.sentences.append(tokens)
             doc.spans.append((start, cut))
             clause += 1
             part += 1
         start = after
     return doc
+
+
+DISOWNING_SUBJECTS = frozenset(stem(w) for w in "some many most people others folks lots they".split())
+DISOWNING_VERBS = frozenset(stem(w) for w in "say says said claim think thought believe argue suggest "
+                                             "assume tell told".split())
+DISOWNING_WORDS = frozenset(stem(w) for w in ("misconception", "myth"))
+
+
+OWN_VIEW = frozenset(stem(w) for w in "i actually really fact truth reality wrong false untrue myth "
+                                       "not".split())
+"""Words right after a contrast that give the learner's own view ("..., but I think", "but actually")."""
+
+
+def _disowned_parts(tokens: list[Token]) -> set[int]:
+    """The parts of a sentence that open with someone else's claim ("Some people say...", "People
+    often claim...", "A common misconception is...") before a contrast that gives the learner's own
+    view ("..., but I think...", "..., but actually..."): those parts are not the learner's answer."""
+    head = [t.norm for t in tokens[:6]]
+    subject = any(w in DISOWNING_SUBJECTS for w in head[:3])
+    if not ((subject and any(w in DISOWNING_VERBS for w in head)) or DISOWNING_WORDS & set(head)):
+        return set()
+    for j, tok in enumerate(tokens):
+        if tok.raw in PART_WORDS and {t.norm for t in tokens[j + 1:j + 4]} & OWN_VIEW:
+            return {t.part for t in tokens[:j]}
+    return set()
 
 
 class AliasTable:
