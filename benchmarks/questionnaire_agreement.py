@@ -17,7 +17,7 @@ Figures (2026-12-04, issue 14; checker before -> after, process CPU time on the 
                    Probes of it graded before any tuning: 35/36, 31/34, 15/17 (book-faithful), 5/6
                    (typos), 7/12 (hedged claims).
   held-out set     84/85 (98.8%) -> 85/85 (100%; one generic phrasing for "reports both" bears)
-  a full sheet: about 8 ms; worst crafted answer under all 17 questions: about 0.08 s (a heading line
+  a full sheet: about 8 ms; worst crafted answer under all 17 questions: about 0.1 s (a heading line
   of 10,000 characters crafted as `## 1 # # # ...x` took 0.6 s before, growing with the square of its
   length: about a minute at 100,000; now 12 ms for 100,000).
 Run: python benchmarks/questionnaire_agreement.py [--data FILE ...] [--show-disagreements] [--timing]
