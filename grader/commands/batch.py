@@ -32,7 +32,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="submissions graded at once (default: the number of cores)")
     parser.add_argument("--force", action="store_true",
-                        help="regrade every submission, even those already graded and unchanged")
+                        help="regrade every submission, even those already graded and unchanged (each "
+                             "learner keeps their previous result until the new one is written)")
+    parser.add_argument("--learner", action="append", default=[], metavar="NAME", dest="learners",
+                        help="regrade only this learner (name, roster id or file name; repeat); the "
+                             "others keep their results")
+    parser.add_argument("--roster", type=Path, metavar="CSV",
+                        help="the class roster (columns id, name, email): names and ids for the rows, "
+                             "and who submitted nothing")
+    parser.add_argument("--deadline", metavar="WHEN",
+                        help="due date and time (2026-12-04T17:30): later submissions are marked late "
+                             "where the LMS export says when they came")
+    parser.add_argument("--export", action="append", default=[], choices=["canvas", "moodle"],
+                        dest="exports", help="also write the gradebook in this LMS's import format "
+                                             "(export-canvas.csv, export-moodle.csv); repeatable")
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
                         help="grade only this exercise (repeat, or separate with commas)")
     parser.add_argument("--skip", action="append", default=[], metavar="NAME",
@@ -62,14 +75,17 @@ def run(args: argparse.Namespace) -> int:
                 force=args.force, only=args.only, skip=args.skip, timeout=args.timeout,
                 load_timeout=args.load_timeout, memory_mb=args.memory, bear_budget=args.bear_budget,
                 max_time=args.max_time, cell_timeout=args.cell_timeout, timing=args.timing,
-                quiet=args.quiet)
+                quiet=args.quiet, learners=args.learners, roster=args.roster, deadline=args.deadline,
+                exports=args.exports)
 
 
 def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jobs: int | None = None,
          force: bool = False, only: list[str] = (), skip: list[str] = (),
          timeout: float = Limits.timeout, load_timeout: float = Limits.load_timeout,
          memory_mb: int = Limits.memory_mb, bear_budget: float = 600.0, max_time: float | None = None,
-         cell_timeout: float | None = None, timing: bool = True, quiet: bool = False) -> int:
+         cell_timeout: float | None = None, timing: bool = True, quiet: bool = False,
+         learners: list[str] = (), roster: Path | None = None, deadline: str | None = None,
+         exports: list[str] = ()) -> int:
     from grader.batch import BatchOptions, run_batch
     from grader.batch.progress import Progress
     from grader.batch.runner import default_out
@@ -77,7 +93,8 @@ def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jo
     options = BatchOptions(chapter=chapter, only=list(only), skip=list(skip), timeout=timeout,
                            memory_mb=memory_mb, load_timeout=load_timeout, timing=timing,
                            bear_budget=bear_budget, max_time=max_time, cell_timeout=cell_timeout,
-                           jobs=jobs, force=force)
+                           jobs=jobs, force=force, learners=list(learners), roster=roster,
+                           deadline=deadline, exports=list(exports))
     out = out or default_out(submissions, chapter)
     progress = Progress(0, quiet=quiet)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
@@ -91,13 +108,34 @@ def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jo
     finally:
         signal.signal(signal.SIGTERM, previous)
     c = outcome.counts
+    for line in outcome.ignored:
+        print(f"ignored: {line}", file=sys.stderr)
+    for line in outcome.problems:
+        print(f"not applied: {line}", file=sys.stderr)
     print(f"{outcome.learners} learners: {c['passed']} passed, {c['failed']} failed, "
           f"{c['ungradable']} could not be graded" + (f", {c['error']} grader errors (rerun to retry)"
                                                      if c["error"] else "")
+          + (f", {c['missing']} submitted nothing" if c.get("missing") else "")
           + f". Graded {outcome.graded}, {outcome.reused} unchanged since the last run, "
             f"in {outcome.seconds:.1f} s.")
-    print(f"gradebook: {outcome.paths['csv']}  ·  class summary: {outcome.paths['index']}")
+    print(f"gradebook: {outcome.paths['csv']}  ·  class summary: {outcome.paths['index']}"
+          + "".join(f"  ·  {kind} import: {outcome.paths[kind]}" for kind in exports))
+    review = sum(1 for r in _review_rows(outcome.paths["csv"]))
+    if review:
+        print(f"{review} learner{'s' if review > 1 else ''} need a person: see \"Needs a person\" in "
+              f"{outcome.paths['index']}")
     return EXIT_FAILED if c["error"] else EXIT_OK
+
+
+def _review_rows(csv_path: Path):
+    import csv
+
+    from grader.batch.gradebook import REVIEW_COLUMNS
+
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if any(row.get(c) for c in REVIEW_COLUMNS):
+                yield row
 
 
 def _interrupt(signum, frame):
