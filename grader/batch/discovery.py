@@ -147,6 +147,17 @@ def find_class(root: Path, chapter: Chapter, *, exclude: Path | None = None,
                        layout=layouts.pop() if len(layouts) == 1 else "mixed")
 
 
+def learner_folder(folder: Path, chapter: Chapter, learner: str) -> Submission:
+    """One learner's folder (Gradescope's `/autograder/submission`), sorted out like a batch learner's."""
+    g = _Group(Origin("plain", learner))
+    if not folder.is_dir():
+        return Submission(learner=learner, entry=folder.name, safe=safe_name(learner)).fail(
+            "no_submission", "no files were submitted")
+    g.folders.append(folder.name)
+    _folder_files(g, folder, folder.name, [])
+    return _choose(g, folder.parent, chapter)
+
+
 def _list(folder: Path, *, top: bool = False) -> list[str]:
     if top and not folder.exists():
         raise SubmissionError(f"{folder}: no such folder",
