@@ -325,7 +325,7 @@ def _choose(g: _Group, root: Path, chapter: Chapter) -> Submission:
         if Path(f.original).suffix == ".py" and not f.path.is_symlink() and f.path.is_file():
             sub.helpers.append(f.path)
             sub.notes.append(f"{f.entry}: a helper file ({why}); importable as "
-                             f"`{Path(f.original).stem}`")
+                             f"`{re.sub(r'[^0-9A-Za-z_]', '_', Path(f.original).stem)}`")
         else:
             sub.notes.append(f"{f.entry}: ignored ({why})")
     if sheets:

@@ -20,8 +20,12 @@ from grader.results import RunResult, TestResult
 def to_gradescope(result: RunResult, *, status: str, error: str = "") -> dict[str, Any]:
     """The results.json document for one learner."""
     tests: list[dict[str, Any]] = []
+    skipped = []
     for exercise in result.exercises:
         for test in exercise.tests:
+            if test.outcome == "skipped" and not test.max_points:  # not run by choice (--no-timing)
+                skipped.append(f"{exercise.name}: {test.name} ({test.message or 'skipped'})")
+                continue
             tests.append(_test(exercise.name, test))
     questionnaire = result.questionnaire or {}
     if questionnaire:
@@ -29,7 +33,8 @@ def to_gradescope(result: RunResult, *, status: str, error: str = "") -> dict[st
     return {
         "score": round(result.points, 4),
         "execution_time": round(result.duration, 3),
-        "output": _overall(result, status, error),
+        "output": _overall(result, status, error) + ("\n\nNot run: " + "; ".join(skipped)
+                                                     if skipped else ""),
         "output_format": "md",
         "test_output_format": "md",
         "visibility": "visible",

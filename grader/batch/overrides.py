@@ -99,7 +99,7 @@ def apply_overrides(record: Record, overrides: list[Override], chapter: Chapter
     """A copy of the record with its overrides applied, and the problems of those not applied."""
     if not overrides:
         return record, []
-    result = record.run_result()
+    result = RunResult.from_dict(copy.deepcopy(record.result))  # the stored record stays as graded
     problems, applied = [], []
     for o in sorted(overrides, key=lambda o: (o.item == TOTAL, o.line)):
         why = _apply(result, o, chapter)

@@ -52,7 +52,8 @@ def emptiness(record: Record) -> str:
         return ""
     stub = lambda t: (t.fault is not None and t.fault.kind == "NotImplementedError") \
         or "still the stub" in (t.message or "")  # noqa: E731
-    if all(not e.defined or any(stub(t) for t in e.tests) for e in graded):
+    if any(e.defined for e in graded) and all(not e.defined or any(stub(t) for t in e.tests)
+                                              for e in graded):
         return "stub-only"
     return ""
 

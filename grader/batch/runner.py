@@ -208,10 +208,6 @@ def plan(subs: list[Submission], store: Store, *, settings: dict[str, Any], reco
     tasks, reused = [], 0
     for sub in subs:
         known = store.load(sub.safe)
-        if only is not None and sub.safe not in only:
-            if known is not None:
-                records[sub.safe] = known
-            continue
         data = sheet = None
         helpers: dict[str, bytes] = {}
         if sub.error is None:
@@ -222,6 +218,12 @@ def plan(subs: list[Submission], store: Store, *, settings: dict[str, Any], reco
                     raise Ungradable("empty", f"{sub.entry} is empty: there is nothing to grade")
             except Ungradable as exc:
                 sub.fail(exc.kind, exc.message)
+        if prints is not None and sub.error is None:
+            prints[sub.safe] = fingerprints(code_of(data, sub.file.suffix), base=base)
+        if only is not None and sub.safe not in only:  # not to be regraded: keeps what it has
+            if known is not None:
+                records[sub.safe] = known
+            continue
         if sub.error is not None:
             record = failed_record(learner=sub.learner, entry=sub.entry, safe=sub.safe, key="",
                                    chapter=chapter, status="ungradable", kind=sub.error_kind or "error",
@@ -229,8 +231,6 @@ def plan(subs: list[Submission], store: Store, *, settings: dict[str, Any], reco
             store.save(record)
             records[sub.safe] = record
             continue
-        if prints is not None:
-            prints[sub.safe] = fingerprints(code_of(data, sub.file.suffix), base=base)
         key = content_key(data=data + b"".join(len(n).to_bytes(4, "big") + n.encode() + helpers[n]
                                                for n in sorted(helpers)),
                           sheet=sheet, name=sub.file.name, settings=settings)
@@ -252,11 +252,13 @@ def plan(subs: list[Submission], store: Store, *, settings: dict[str, Any], reco
 def read_helpers(sub: Submission) -> dict[str, bytes]:
     """The learner's helper files, by name (read like the submission: no links, bounded)."""
     out = {}
+    main = _original_name(sub)
     for path in sub.helpers:
-        if path.name in (sub.file.name,) or path.name in out:
+        name = _module_file(_strip_lms(path.name))
+        if name in (main,) or name in out:
             continue
         try:
-            out[path.name] = _read_regular(path, f"{sub.entry} (helper {path.name})")
+            out[name] = _read_regular(path, f"{sub.entry} (helper {path.name})")
         except Ungradable:
             sub.notes.append(f"{path.name}: a helper file that cannot be read, left out")
     return out
@@ -301,16 +303,23 @@ def _snapshot(root: Path, sub: Submission, data: bytes, sheet: bytes | None, hel
 
 def _original_name(sub: Submission) -> str:
     """The graded file's name without an LMS prefix (`ch6.py`), safe as a module name."""
-    name = Path(sub.entry).name
+    return _module_file(_strip_lms(Path(sub.entry).name), sub.file.suffix)
+
+
+def _strip_lms(name: str) -> str:
     for parse in (canvas_file, moodle_name):
         found = parse(name)
         if found and found[1]:
-            name = found[1]
-            break
+            return found[1]
+    return name
+
+
+def _module_file(name: str, suffix: str | None = None) -> str:
+    """`name` as a file Python can import (`my-utils (1).py` -> `my_utils__1_.py`)."""
     stem = re.sub(r"\W", "_", Path(name).stem) or "submission"
     if stem[0].isdigit():
         stem = "_" + stem
-    return stem + sub.file.suffix
+    return stem + (suffix if suffix is not None else Path(name).suffix)
 
 
 def _record_of(task: Task, reply: dict, store: Store, chapter: str, settings: dict) -> Record:
