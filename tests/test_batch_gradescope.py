@@ -11,7 +11,7 @@ import jsonschema
 
 from grader.batch.gradescope import to_gradescope
 from grader.results import ExerciseResult, RunResult
-from grader.results import TestResult as Test
+from grader.results import TestResult as Outcome
 
 VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
 FORMATS = {"enum": ["text", "html", "simple_format", "md", "ansi"]}
@@ -50,10 +50,10 @@ def schema_problems(document) -> list[str]:
 
 
 def result_with_stretch_and_questionnaire() -> RunResult:
-    tests = [Test(nodeid="t1", name="values", exercise="accuracy_multi", outcome="failed",
+    tests = [Outcome(nodeid="t1", name="values", exercise="accuracy_multi", outcome="failed",
                         points=0.0, max_points=2.0, message="`accuracy_multi` applies no sigmoid",
                         hint="Call `inp.sigmoid()` first.", expected="0.5", got="0.25"),
-             Test(nodeid="t2", name="a 10x faster version", exercise="accuracy_multi",
+             Outcome(nodeid="t2", name="a 10x faster version", exercise="accuracy_multi",
                         outcome="failed", points=0.0, max_points=1.0, stretch=True, message="slow")]
     return RunResult(submission="a.py", learner="a", chapter="ch6", grader_version="0", started="",
                      device="CPU", exercises=[ExerciseResult("accuracy_multi", "acc", tests=tests)],

@@ -14,11 +14,11 @@ from grader.batch.store import Store, failed_record, record_for_result
 from grader.batch.unit import NOTEBOOK, commit_unit, write_unit
 from grader.chapters import CH6
 from grader.results import ExerciseResult, Fault, RunResult
-from grader.results import TestResult as Test  # noqa: N814 (not a test class)
+from grader.results import TestResult as Outcome
 
 
 def result(points=(1.0, 0.0), *, stub=False, library=False, questions=None) -> RunResult:
-    tests = [Test(nodeid=f"t{i}", name=f"test {i}", exercise="sigmoid_range",
+    tests = [Outcome(nodeid=f"t{i}", name=f"test {i}", exercise="sigmoid_range",
                   outcome="passed" if p else "failed", points=p, max_points=1.0,
                   fault=Fault("NotImplementedError", "stub") if stub else None)
              for i, p in enumerate(points)]
