@@ -134,3 +134,17 @@ def test_control_characters_never_reach_the_gradebook(tmp_path):
     assert not any(ord(c) < 32 and c not in "\n" or 0x7f <= ord(c) <= 0x9f for c in text)
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["learner"] == "xy" and row["error"] == "m"
+
+
+def test_helpers_that_would_hide_a_module_are_not_copied(tmp_path):
+    from grader.batch.runner import read_helpers
+
+    folder = tmp_path / "hana"
+    folder.mkdir()
+    (folder / "ch6.py").write_text(DEFS)
+    for name in ("torch.py", "conftest.py", "sitecustomize.py", "json.py", "my utils.py"):
+        (folder / name).write_text("x = 1\n")
+    sub = find_class(tmp_path, CH6).submissions[0]
+    assert sub.file.name == "ch6.py" and len(sub.helpers) == 5
+    assert sorted(read_helpers(sub)) == ["my_utils.py"]
+    assert sum("would hide a module" in n for n in sub.notes) == 4

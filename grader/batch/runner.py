@@ -257,11 +257,32 @@ def read_helpers(sub: Submission) -> dict[str, bytes]:
         name = _module_file(_strip_lms(path.name))
         if name in (main,) or name in out:
             continue
+        if _shadows(Path(name).stem):
+            sub.notes.append(f"{path.name}: not copied beside the graded file: as `{Path(name).stem}` "
+                             "it would hide a module of Python or of the grader's environment")
+            continue
         try:
             out[name] = _read_regular(path, f"{sub.entry} (helper {path.name})")
         except Ungradable:
             sub.notes.append(f"{path.name}: a helper file that cannot be read, left out")
     return out
+
+
+SPECIAL_MODULES = {"sitecustomize", "usercustomize", "conftest", "__main__", "__init__"}
+
+
+def _shadows(module: str) -> bool:
+    """A helper named like a module that exists (torch, numpy, pytest...) or that Python runs by
+    itself would replace it for the learner's code: such a file is never a helper."""
+    import importlib.util
+    import sys
+
+    if module in SPECIAL_MODULES or module in sys.builtin_module_names or module in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return True
 
 
 def is_empty(data: bytes, suffix: str) -> bool:
