@@ -457,8 +457,9 @@ def test_progress_without_a_terminal_logs_lines():
     progress = Progress(2, stream=stream)
     progress.advance("alice", "44/44 passed")
     progress.draw()
-    progress.advance("bob", "ungradable")
-    assert stream.getvalue().splitlines() == ["[1/2] alice: 44/44 passed", "[2/2] bob: ungradable"]
+    progress.advance("bob\x1b[2J\x07", "ungradable: \x1b]0;pwned\x07raised\r\nError")
+    assert stream.getvalue().splitlines() == ["[1/2] alice: 44/44 passed",
+                                              "[2/2] bob: ungradable: raised Error"]
 
 
 # -- the output folder ---------------------------------------------------------------------------
