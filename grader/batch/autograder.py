@@ -126,7 +126,7 @@ def run(root: Path, settings: dict[str, Any]) -> dict[str, Any]:
 
 def _grade(folder: Path, learner: str, settings: dict[str, Any]):
     from grader.batch.discovery import learner_folder, read_submission
-    from grader.batch.runner import _snapshot, is_empty, read_helpers
+    from grader.batch.planning import is_empty, read_helpers, snapshot
     from grader.batch.store import failed_record
     from grader.batch.unit import grade_unit
     from grader.chapters import get_chapter
@@ -144,7 +144,7 @@ def _grade(folder: Path, learner: str, settings: dict[str, Any]):
     helpers = read_helpers(sub)
     work = Path(tempfile.mkdtemp(prefix="grader-autograder-"))
     try:
-        file = _snapshot(work, sub, data, sheet, helpers, chapter.name)
+        file = snapshot(work, sub, data, sheet, helpers, chapter.name)
         task = {"file": str(file), "staging": str(work / "out"), "learner": learner,
                 "entry": sub.entry, "safe": "submission", "key": "", "helpers": sorted(helpers)}
         return grade_unit(task, settings)
