@@ -1,9 +1,13 @@
-"""Grade a class: every submission in a folder (a file or a folder per learner), in parallel.
+"""Grade a class: a folder of submissions (a file or a folder per learner, or an LMS's export:
+Canvas, Moodle, Gradescope), in parallel.
 
 Writes gradebook.csv, gradebook.json, a report and a Gradescope results.json per learner, and
-index.html (the class summary) to --out. Each result is saved as soon as it is known: after a crash,
-a kill or Ctrl-C the gradebook holds what finished, and running the same command again resumes,
-skipping submissions already graded and unchanged (--force regrades them all).
+index.html (the class summary, with what needs a person) to --out; with --export, the gradebook in
+Canvas's or Moodle's import format. overrides.csv in --out (learner, item, points, comment) is
+applied on every run. Each result is saved as soon as it is known, and replaces the learner's
+previous one only when complete: after a crash, a kill or Ctrl-C the gradebook holds every learner's
+newest result, and running the same command again resumes, skipping submissions already graded and
+unchanged (--force regrades them all, --learner only those named).
 Exit codes: 0 every submission has a result (ungradable ones included), 1 the grader failed on some
 (status `error`; rerun to retry them), 2 bad command line or no submissions, 130 interrupted.
 """
@@ -15,6 +19,7 @@ import signal
 import sys
 from pathlib import Path
 
+from grader.commands._options import add_limits, add_selection
 from grader.errors import EXIT_FAILED, EXIT_OK
 from grader.worker.limits import Limits
 
@@ -46,25 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", action="append", default=[], choices=["canvas", "moodle"],
                         dest="exports", help="also write the gradebook in this LMS's import format "
                                              "(export-canvas.csv, export-moodle.csv); repeatable")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="grade only this exercise (repeat, or separate with commas)")
-    parser.add_argument("--skip", action="append", default=[], metavar="NAME",
-                        help="skip this exercise, e.g. --skip bear (the slow classifier training)")
-    parser.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
-                        help="time limit for one call of a learner's function (default %(default)s)")
-    parser.add_argument("--load-timeout", type=float, default=Limits.load_timeout, metavar="SECONDS",
-                        help="time limit for loading one submission (default %(default)s)")
-    parser.add_argument("--memory", type=int, default=Limits.memory_mb, metavar="MB",
-                        help="memory a learner's code may use on top of torch (default %(default)s)")
-    parser.add_argument("--bear-budget", type=float, default=600.0, metavar="SECONDS",
-                        help="time budget for training a bear classifier (default %(default)s)")
-    parser.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
-                        help="time limit for one notebook cell (default: as `grader check`)")
+    add_selection(parser)
+    add_limits(parser)
     parser.add_argument("--max-time", type=float, metavar="SECONDS",
                         help="stop one submission's whole grading after this long "
                              "(default: the bear budget + 600)")
-    parser.add_argument("--no-timing", dest="timing", action="store_false",
-                        help="skip the timed tests")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="show the grader's own traceback if it fails")
