@@ -70,7 +70,9 @@ def test_the_file_that_defines_the_chapters_functions_is_graded(tmp_path):
     (folder / "utils.py").write_text("def helper():\n    pass\n")
     (folder / "my_work.py").write_text(DEFS)
     (folder / "scratch.ipynb").write_text('{"cells": []}')
+    (folder / "README.md").write_text("# my notes")  # not an answer sheet
     sub = find_class(tmp_path, CH6).submissions[0]
+    assert sub.sheet is None and any("README.md: ignored" in n for n in sub.notes)
     assert sub.learner == "Dan Wu" and sub.origin.id == "22" and sub.file.name == "my_work.py"
     assert [p.name for p in sub.helpers] == ["utils.py"]
     assert any("scratch.ipynb: ignored" in n for n in sub.notes)

@@ -306,10 +306,11 @@ def test_plan_records_bad_input_without_grading_it(tmp_path):
     root.mkdir()
     (root / "notes.py").write_text("# only a comment\n\n")
     (root / "bin.py").write_bytes(b"\0\0")
+    (root / "torn.ipynb").write_text('{"cells": [')  # not empty: broken, which grading reports
     records = {}
     tasks, reused = plan(discover(root, CH6), store, settings=SETTINGS, records=records,
                          snapshots=tmp_path)
-    assert tasks == [] and reused == 0
+    assert [t.learner for t in tasks] == ["torn"] and reused == 0
     assert {r.status for r in records.values()} == {"ungradable"}
     assert records[safe_name("notes")].run_result().load_error.kind == "empty"
     for record in records.values():

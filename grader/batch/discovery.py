@@ -302,9 +302,10 @@ def _choose(g: _Group, root: Path, chapter: Chapter) -> Submission:
         else:
             return sub.fail(kind, message)
     code = [f for f in g.files if Path(f.original).suffix in SUFFIXES]
-    sheets = [f for f in g.files if Path(f.original).suffix == SHEET_SUFFIX]
+    sheets = [f for f in g.files if _is_sheet(f.original, chapter)]
     other = [f for f in g.files if f not in code and f not in sheets]
-    sub.notes += [f"{f.entry}: ignored (not a .py, .ipynb or .md file)" for f in other]
+    sub.notes += [f"{f.entry}: ignored (not a .py or .ipynb file, nor an answer sheet)"
+                  for f in other]
     if not code:
         what = f"the folder {where}" if where else f"{origin.name}'s submission"
         only = f" (only {', '.join(f.entry for f in g.files[:5])})" if g.files else ""
@@ -346,6 +347,14 @@ def _choose(g: _Group, root: Path, chapter: Chapter) -> Submission:
     if not stat.S_ISREG(info.st_mode):
         return sub.fail("unreadable", f"{sub.entry} is not a regular file")
     return sub
+
+
+def _is_sheet(name: str, chapter: Chapter) -> bool:
+    """A learner's `.md` file that holds answers (`ch6_questionnaire.md`, `answers.md`, `ch6.md`),
+    not a README or notes."""
+    stem = Path(name).stem.lower()
+    return Path(name).suffix.lower() == SHEET_SUFFIX and (
+        "questionnaire" in stem or "answer" in stem or stem == chapter.name)
 
 
 def _main_file(code: list[_File], chapter: Chapter) -> tuple[_File | None, str]:

@@ -9,6 +9,7 @@ for the similarity review.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -118,6 +119,11 @@ def _shadows(module: str) -> bool:
 
 def is_empty(data: bytes, suffix: str) -> bool:
     """Nothing but blank lines and comments (a notebook: no code at all)."""
+    if suffix == ".ipynb":
+        try:
+            json.loads(data)
+        except ValueError:
+            return False  # not a notebook at all: the grading says what is wrong with it
     text = code_of(data, suffix)
     return not any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
 
