@@ -396,5 +396,11 @@ def test_notebooks_are_graded_with_their_kernel_started_ahead(tmp_path):
     assert (rows["nina"]["splitter"], rows["nina"]["img2pose"]) == ("6", "3")
     assert (rows["omar"]["splitter"], rows["omar"]["img2pose"]) == ("0", "0")
     assert rows["pia"]["status"] == "passed"
+    # the executed notebook is kept beside the learner's report, which links it (no temporary path)
+    nina = Store(out).folder(safe_name("nina"))
+    assert (nina / "notebook.ipynb").is_file() and not (Store(out).folder(safe_name("pia")) /
+                                                        "notebook.ipynb").exists()
+    assert 'href="notebook.ipynb"' in (nina / "report.html").read_text()
+    assert 'href="learners/' + nina.name + '/notebook.ipynb"' in (out / "index.html").read_text()
     log = (out / ".batch" / "slot-0.log").read_text()
     assert "kernel started ahead for" in log, "the second notebook's kernel starts while the first grades"
