@@ -227,3 +227,28 @@ def test_autograder_zip_grades_a_submission_in_a_simulated_autograder_tree(tmp_p
                          text=True, env=env, timeout=600, cwd=tmp_path)
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 0 and "empty" in results["output"] and schema_problems(results) == []
+
+
+def test_a_forced_rerun_interrupted_keeps_every_learners_newest_result(tmp_path):
+    import signal
+    import time
+
+    root, out = tmp_path / "class", tmp_path / "out"
+    root.mkdir()
+    for name in ("ann", "ben", "cid", "dee"):
+        (root / f"{name}.py").write_text(SOLVED)
+    assert grader("batch", root, "--out", out, *FAST).returncode == 0
+    before = {r["learner"]: r for r in read_csv(out / "gradebook.csv")}
+    started = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "batch", str(root), "--out", str(out),
+                             "--force", *FAST[:-1], "1"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    records = list((out / "learners").glob("*/run.json"))
+    deadline = time.monotonic() + 300
+    while not any(p.stat().st_mtime > started for p in records):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    after = {r["learner"]: r for r in read_csv(out / "gradebook.csv")}
+    assert after == before  # all four rows: the regraded ones new, the others as they were
