@@ -120,3 +120,16 @@ def test_a_forced_rerun_keeps_each_previous_result_until_the_new_one_is_committe
     assert committed.run_result().points == 2 and store.load(task.safe).run_result().points == 2
     assert (store.folder(task.safe) / NOTEBOOK).is_file() and not Path(task.staging).exists()
     assert json.loads(store.record_path(task.safe).read_text())["key"] == task.key
+
+
+def test_notebooks_large_deep_or_broken_are_read_without_error():
+    from grader.batch.planning import is_empty
+    from grader.batch.similarity import code_of
+
+    big = json.dumps({"cells": [{"cell_type": "code", "source": ["def sigmoid_range(x, lo, hi):\n",
+                                                                  "    return x\n"],
+                                 "outputs": [{"data": {"image/png": "A" * (3 * 2**20)}}]}]})
+    assert "def sigmoid_range" in code_of(big.encode(), ".ipynb") and not is_empty(big.encode(), ".ipynb")
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert code_of(deep, ".ipynb") == "" and is_empty(deep, ".ipynb") is False
+    assert len(fingerprints("(" * 50_000)) == 1  # one repeated run: one fingerprint, no error

@@ -122,7 +122,7 @@ def is_empty(data: bytes, suffix: str) -> bool:
     if suffix == ".ipynb":
         try:
             json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False  # not a notebook at all: the grading says what is wrong with it
     text = code_of(data, suffix)
     return not any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())

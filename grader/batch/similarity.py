@@ -32,16 +32,16 @@ MAX_TOKENS = 200_000
 
 def code_of(data: bytes, suffix: str) -> str:
     """The Python source of a submission (a notebook's code cells, joined)."""
-    text = data[:MAX_SOURCE].decode("utf-8", "replace")
     if suffix != ".ipynb":
-        return text
-    try:
-        nb = json.loads(text)
+        return data[:MAX_SOURCE].decode("utf-8", "replace")
+    try:  # the whole notebook (its size is bounded by the submission's): outputs can be large
+        nb = json.loads(data.decode("utf-8", "replace"))
         cells = [c for c in nb.get("cells", []) if isinstance(c, dict) and c.get("cell_type") == "code"]
-        return "\n".join("".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-                         for c in cells)
-    except (ValueError, AttributeError, TypeError):
+        code = "\n".join("".join(map(str, c["source"])) if isinstance(c.get("source"), list)
+                         else str(c.get("source", "")) for c in cells)
+    except (ValueError, AttributeError, TypeError, RecursionError):
         return ""
+    return code[:MAX_SOURCE]
 
 
 def tokens(source: str) -> list[str]:
