@@ -150,3 +150,17 @@ def test_helpers_that_would_hide_a_module_are_not_copied(tmp_path):
     assert sub.file.name == "ch6.py" and len(sub.helpers) == 5
     assert sorted(read_helpers(sub)) == ["my_utils.py"]
     assert sum("would hide a module" in n for n in sub.notes) == 4
+
+
+def test_oversized_or_deep_instructor_files_are_errors_not_crashes(tmp_path):
+    from grader.batch.overrides import read_overrides
+
+    (tmp_path / "overrides.csv").write_text('learner,item,points\n"' + "x" * 200_000 + '",total,1\n')
+    overrides, problems = read_overrides(tmp_path)
+    assert overrides == [] and "cannot be read as CSV" in problems[0]
+    (tmp_path / "roster.csv").write_text('id,name\n"' + "x" * 200_000 + '",a\n')
+    with pytest.raises(UsageError, match="not a CSV file"):
+        read_roster(tmp_path / "roster.csv")
+    (tmp_path / "submission_metadata.yml").write_text("[" * 5000 + "]" * 5000)
+    with pytest.raises(ValueError, match="nested too deeply"):
+        read_gradescope_metadata(tmp_path / "submission_metadata.yml")

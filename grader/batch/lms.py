@@ -86,6 +86,8 @@ def read_gradescope_metadata(path: Path) -> dict[str, Origin]:
         data = yaml.safe_load(raw.decode("utf-8", "replace"))
     except yaml.YAMLError as exc:
         raise ValueError(f"{path.name} is not valid YAML ({str(exc).splitlines()[0]})") from None
+    except RecursionError:
+        raise ValueError(f"{path.name} is nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path.name} does not map submission folders to their submitters")
     out = {}

@@ -64,7 +64,10 @@ def read_overrides(out: Path) -> tuple[list[Override], list[str]]:
         return [], [f"{FILE} cannot be read: {exc.strerror}"]
     if len(raw) > MAX_BYTES:
         return [], [f"{FILE} is larger than {MAX_BYTES // 2**20} MB: not applied"]
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig", "replace"))))
+    try:
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig", "replace"))))
+    except csv.Error as exc:
+        return [], [f"{FILE} cannot be read as CSV ({exc}): no override applied"]
     out_rows, problems = [], []
     for number, row in enumerate(rows, 1):
         if not row or not any(c.strip() for c in row) or row[0].strip().startswith("#"):

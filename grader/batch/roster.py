@@ -44,7 +44,10 @@ def read_roster(path: Path) -> list[Person]:
         raise UsageError(f"--roster: {path} cannot be read: {exc.strerror}") from None
     if len(raw) > MAX_ROSTER_BYTES:
         raise UsageError(f"--roster: {path} is larger than {MAX_ROSTER_BYTES // 2**20} MB")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig", "replace"))))
+    try:
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig", "replace"))))
+    except csv.Error as exc:
+        raise UsageError(f"--roster: {path} is not a CSV file that can be read ({exc})") from None
     if not rows:
         raise UsageError(f"--roster: {path} is empty", hint="Write a header `id,name,email` and a "
                                                            "row per learner.")
