@@ -104,3 +104,15 @@ def test_autograder_zip_layout(tmp_path):
         run = zf.read("run_autograder").decode()
         assert "GRADER_AUTOGRADER_ROOT:-/autograder" in run
         assert not any("__pycache__" in name for name in infos)
+
+
+def test_gradescope_command_errors_are_sentences(tmp_path, capsys):
+    from grader.cli import run
+
+    assert run(["gradescope", "ch99", "-o", str(tmp_path / "a.zip")]) == 2
+    assert "unknown chapter 'ch99'" in capsys.readouterr().err
+    assert run(["gradescope", "ch6", "-o", str(tmp_path / "b.zip"), "--skip", "nope"]) == 2
+    assert "no exercise named 'nope'" in capsys.readouterr().err
+    assert run(["gradescope", "ch6", "-o", str(tmp_path / "c.zip"), "--skip", "bear"]) == 0
+    out = capsys.readouterr().out
+    assert "c.zip" in out and "upload it" in out and (tmp_path / "c.zip").is_file()
