@@ -23,10 +23,11 @@ from pathlib import Path
 from grader.batch.lms import (GRADESCOPE_FOLDER, GRADESCOPE_METADATA, Origin, canvas_file,
                               moodle_name, read_gradescope_metadata)
 from grader.batch.names import clash_key, learner_key, safe_name, shown_name
+from grader.batch.reading import Ungradable, _defined, _read_regular, read_submission  # noqa: F401
 from grader.batch.roster import Person, Roster
 from grader.chapters import Chapter
 from grader.errors import SubmissionError
-from grader.grading import MAX_SUBMISSION_BYTES, SUFFIXES
+from grader.grading import SUFFIXES
 
 __all__ = ["Submission", "ClassFolder", "Ungradable", "discover", "find_class", "read_submission",
            "safe_name", "learner_key"]
@@ -36,8 +37,6 @@ IGNORED = {"__pycache__", ".ipynb_checkpoints", "__MACOSX", "Thumbs.db", "deskto
 SHEET_SUFFIX = ".md"
 MAX_ENTRIES = 10_000
 """Entries read from one folder: more is not a class, and is cut (with a note)."""
-DEFS_BYTES = 2 * 2**20
-"""Bytes of a code file read to count the chapter's functions it defines."""
 
 
 @dataclass
@@ -84,14 +83,6 @@ class ClassFolder:
     """The roster's people with no submission."""
     layout: str = "plain"
     """`plain`, `canvas`, `moodle`, `gradescope` (or `mixed`)."""
-
-
-class Ungradable(Exception):
-    """A submission that cannot be graded at all; `kind` is a word, the message says why."""
-
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind, self.message = kind, message
 
 
 def normalise(name: str) -> str:
@@ -373,22 +364,6 @@ def _main_file(code: list[_File], chapter: Chapter) -> tuple[_File | None, str]:
     return None, ""
 
 
-DEF = re.compile(rb"\bdef[ \t]+([A-Za-z_][A-Za-z0-9_]{0,99})[ \t]*\(")
-
-
-def _defined(path: Path) -> set[str]:
-    """Names of the functions a file defines (a bounded scan of its text; notebooks' JSON too)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return set()
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return set()
-        data = handle.read(DEFS_BYTES)
-    return {m.decode() for m in DEF.findall(data)}
-
-
 def _match_roster(found: list[Submission], people: list[Person]) -> list[Person]:
     """Give each submission its roster person (name shown, id for exports); the people left over."""
     roster = Roster(people)
@@ -422,41 +397,6 @@ def _note_clashes(found: list[Submission]) -> None:
             others = ", ".join(o.entry for o in group if o is not sub)
             sub.notes.append(f"name clash: {sub.entry} and {others} differ only in case; both are "
                              "graded, check that they are different learners")
-
-
-def read_submission(sub: Submission) -> tuple[bytes, bytes | None]:
-    """The bytes of the submission (and its sheet), checked; raises Ungradable.
-
-    Opened without following links and without blocking, then checked to be a regular file: what
-    was swapped in since discovery cannot make the grader read elsewhere or hang."""
-    assert sub.file is not None
-    data = _read_regular(sub.file, sub.entry)
-    sheet = _read_regular(sub.sheet, sub.entry) if sub.sheet is not None else None
-    if b"\0" in data[:4096]:
-        raise Ungradable("not_text", f"{sub.entry} is not a text file: submit the source file itself")
-    return data, sheet
-
-
-def _read_regular(path: Path, entry: str) -> bytes:
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
-        raise Ungradable("unreadable", f"{entry} cannot be read: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise Ungradable("unreadable", f"{entry} is not a regular file")
-        if info.st_size > MAX_SUBMISSION_BYTES:
-            raise Ungradable("too_large", f"{entry} is {info.st_size / 1e6:.0f} MB, more than the "
-                                          f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a submission may be")
-        try:
-            data = handle.read(MAX_SUBMISSION_BYTES + 1)
-        except OSError as exc:
-            raise Ungradable("unreadable", f"{entry} cannot be read: {exc.strerror}") from None
-    if len(data) > MAX_SUBMISSION_BYTES:
-        raise Ungradable("too_large", f"{entry} is more than the "
-                                      f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB a submission may be")
-    return data
 
 
 def _has_surrogates(name: str) -> bool:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import grader
-from grader.batch.discovery import Submission, Ungradable, _read_regular, read_submission
+from grader.batch.discovery import Submission
+from grader.batch.reading import Ungradable, _read_regular, read_submission
 from grader.batch.lms import canvas_file, moodle_name
 from grader.batch.pool import Task
 from grader.batch.similarity import code_of, fingerprints
