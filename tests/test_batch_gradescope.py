@@ -101,6 +101,7 @@ def test_autograder_zip_layout(tmp_path):
         assert stat.S_IMODE(infos["setup.sh"].external_attr >> 16) == 0o755
         setup = zf.read("setup.sh").decode()
         assert "pip install --quiet ./fastbook-grader" in setup and "generated_home" in setup
+        assert "machine_key()" in setup
         run = zf.read("run_autograder").decode()
         assert "GRADER_AUTOGRADER_ROOT:-/autograder" in run
         assert not any("__pycache__" in name for name in infos)

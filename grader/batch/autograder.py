@@ -46,6 +46,8 @@ python3 -m pip install --quiet --upgrade pip
 python3 -m pip install --quiet ./{package}
 # the generated data sets, where fastai's untar_data finds them: nothing is downloaded when grading
 python3 -c "from grader.data.fastai_cache import generated_home; print('data:', generated_home())"
+# the key hidden test data are drawn from, made once in the image: the same for every submission
+python3 -c "from grader.suite.hidden_key import machine_key; machine_key()"
 chmod +x /autograder/source/run_autograder
 """
 
