@@ -159,19 +159,26 @@ def test_moodle_folders_with_helpers_and_a_stub(tmp_path):
     carol.mkdir(parents=True)
     dan.mkdir()
     (carol / "ch6.py").write_text(STUBS.read_text())
+    (carol / "ch6_questionnaire.md").write_text(  # the question pasted back: flagged for a person
+        "## 13. Why can't we use regular accuracy in a multi-label problem?\n"
+        "Why can't we use regular accuracy in a multi-label problem?\n")
     (dan / "solution.py").write_text(SOLVED)
     (dan / "helpers.py").write_text("def unused():\n    return 1\n")
     (dan / "ch6_questionnaire.md").write_text(SHEET)
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER)
     out = tmp_path / "out"
-    done = grader("batch", root, "--out", out, "--roster", roster, "--export", "moodle", *FAST)
+    done = grader("batch", root, "--out", out, "--roster", roster, "--export", "moodle", *FAST,
+                  "--only", "questionnaire")
     assert done.returncode == 0, done.stderr
     rows = {r["learner"]: r for r in read_csv(out / "gradebook.csv")}
+    assert rows["Carol King"]["review_answers"] == "13" and rows["Dan Wu"]["review_answers"] == ""
+    index = (out / "index.html").read_text()
+    assert "answers flagged: question 13" in index
     assert rows["Dan Wu"]["submission"].endswith("solution.py") and rows["Dan Wu"]["status"] == "passed"
     assert rows["Carol King"]["empty"] == "stub-only" and rows["Carol King"]["id"] == "21"
     moodle = {r["Identifier"]: r for r in read_csv(out / "export-moodle.csv")}
-    assert moodle["Participant 22"]["Grade"] == "9" and moodle["Participant 21"]["Grade"] == "0"
+    assert moodle["Participant 22"]["Grade"] == "44" and moodle["Participant 21"]["Grade"] == "0"
 
 
 def test_gradescope_export_with_metadata_and_deadline(tmp_path):
