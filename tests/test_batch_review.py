@@ -133,3 +133,37 @@ def test_notebooks_large_deep_or_broken_are_read_without_error():
     deep = b"[" * 100_000 + b"]" * 100_000
     assert code_of(deep, ".ipynb") == "" and is_empty(deep, ".ipynb") is False
     assert len(fingerprints("(" * 50_000)) == 1  # one repeated run: one fingerprint, no error
+
+
+def test_a_grading_unit_travels_as_bytes_and_only_the_client_commits_it(tmp_path):
+    """What issue 20's remote workers will do: the learner's files go as bytes, the unit is graded
+    where they land, its output comes back as bytes and is committed by the batch process."""
+    from pathlib import Path
+
+    import pytest
+
+    from grader.batch.pool import Task
+    from grader.batch.unit import RECORD, pack, unpack
+
+    learner = tmp_path / "snapshot"
+    learner.mkdir()
+    (learner / "ch6.py").write_text("x = 1\n")
+    (learner / "ch6_questionnaire.md").write_text("answers")
+    (learner / "link.py").symlink_to(learner / "ch6.py")
+    shipped = pack(learner)
+    assert sorted(shipped) == ["ch6.py", "ch6_questionnaire.md"]  # never what a link points at
+    remote = unpack(shipped, tmp_path / "worker" / "unit")
+    assert (remote / "ch6.py").read_text() == "x = 1\n"
+    staging = tmp_path / "worker" / "staging"
+    write_unit(staging, record_for_result(result(), entry="ch6.py", safe="alice", key="k"))
+    back = pack(staging)
+    assert list(back) == [RECORD]
+    store = Store(tmp_path / "out")
+    client = unpack(back, tmp_path / "out" / ".batch" / "staging" / "alice-1")
+    task = Task(id=1, learner="alice", entry="ch6.py", safe="alice", key="k", file="", out="",
+                staging=str(client))
+    assert commit_unit(store, task).key == "k" and store.load("alice") is not None
+    for bad in ("../evil", "a/b", "", ".."):
+        with pytest.raises(ValueError, match="not a plain file name"):
+            unpack({bad: b"x"}, tmp_path / "x")
+    assert not Path(tmp_path / "evil").exists()

@@ -6,8 +6,9 @@ folder holding `record.json` (written last: its presence means the unit is compl
 executed notebook, if any. A unit never writes the batch's output folder: the batch process commits
 a finished unit (`commit_unit`) into `learners/<safe>/`, replacing the learner's previous result
 only then, so a run that is interrupted leaves every learner with their newest complete result.
-Grading on other machines (issue 20: Dask workers) ships the input folder's bytes and returns the
-staging folder's bytes; the commit stays on the client.
+Grading on other machines (issue 20: Dask workers) ships the input folder's bytes (`pack`) and
+returns the staging folder's bytes, unpacked on the client (`unpack`) before the commit, which
+stays on the client: only it writes the output folder.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from grader.batch.store import Record, Store, failed_record, record_for_result, write_atomic
 
+MAX_UNIT_BYTES = 64 * 2**20
+"""Bytes a packed unit may hold (the submission and its sheet are capped much lower)."""
 RECORD = "record.json"
 NOTEBOOK = "notebook.ipynb"
 """The executed notebook, in the staging folder and then in the learner's output folder."""
@@ -96,3 +99,31 @@ def commit_unit(store: Store, task) -> Record | None:
     store.save(record)
     shutil.rmtree(staging, ignore_errors=True)
     return record
+
+
+def pack(folder: Path) -> dict[str, bytes]:
+    """A unit's folder as {file name: bytes}: its regular files only (no links, no subfolders)."""
+    files, total = {}, 0
+    for path in sorted(Path(folder).iterdir()):
+        if path.is_symlink() or not path.is_file():
+            continue
+        files[path.name] = path.read_bytes()
+        total += len(files[path.name])
+        if total > MAX_UNIT_BYTES:
+            raise ValueError(f"the unit in {folder} holds more than {MAX_UNIT_BYTES // 2**20} MB")
+    return files
+
+
+def unpack(files: dict[str, bytes], folder: Path) -> Path:
+    """Write a packed unit into `folder` (made if missing); names that are not plain file names are
+    refused, so bytes from another machine cannot write outside it."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if sum(len(data) for data in files.values()) > MAX_UNIT_BYTES:
+        raise ValueError(f"a packed unit may hold at most {MAX_UNIT_BYTES // 2**20} MB")
+    for name, data in files.items():
+        if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name \
+                or "\0" in name:
+            raise ValueError(f"not a plain file name in a packed unit: {name!r}")
+        (folder / name).write_bytes(data)
+    return folder
