@@ -100,6 +100,7 @@ def test_roster_people_without_a_submission_are_listed(canvas):
     assert gina["status"] == "missing" and gina["total"] == ""
     index = (canvas["out"] / "index.html").read_text()
     assert "No submission" in index and "Gina Never" in index
+    assert "submissions read as a Canvas download" in index
     assert "3 submitted nothing" in canvas["run"].stdout
 
 

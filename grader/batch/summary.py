@@ -46,6 +46,9 @@ def class_summary(records: list[Record], *, store: Store, chapter: str, grader_v
                    for r in records if r.review],
         "missing": [{"learner": r.learner, "id": r.lms_id} for r in records if r.status == "missing"],
         "ignored": list(extra.get("ignored") or []),
+        "layout": {"canvas": "a Canvas download", "moodle": "a Moodle download",
+                   "gradescope": "a Gradescope export", "mixed": "files of several shapes"
+                   }.get(str(extra.get("layout") or ""), ""),
         "problems": list(extra.get("problems") or []),
         "learners": [_learner_row(r, results[r.safe], store) for r in records
                      if r.status != "missing"],
