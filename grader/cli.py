@@ -19,7 +19,7 @@ from grader.errors import EXIT_UNGRADABLE, GraderError
 
 def verb_modules() -> list:
     """Every verb module in `grader.commands`, in a stable order."""
-    order = {"check": 0, "list": 1, "batch": 2, "data": 3}
+    order = {"check": 0, "list": 1, "batch": 2, "gradescope": 3, "data": 4}
     modules = [importlib.import_module(f"grader.commands.{info.name}")
                for info in pkgutil.iter_modules(commands.__path__) if not info.name.startswith("_")]
     modules = [m for m in modules if hasattr(m, "NAME") and hasattr(m, "run")]

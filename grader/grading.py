@@ -83,13 +83,15 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
           answers: Path | None = None, learner_name: str | None = None, zygote: Zygote | None = None,
           progress: Callable[[str], None] | None = None, bear_budget: float = 600.0,
           cell_timeout: float | None = None, data: str = "generated",
-          executed_notebook: Path | None = None, kernel=None) -> RunResult:
+          executed_notebook: Path | None = None, kernel=None,
+          helpers: list[Path] = ()) -> RunResult:
     """Grade one submission and return its result (never raises for faults of the learner's code).
 
     Notebooks only: `cell_timeout` (seconds per cell), `data` (`generated` or `real` data sets for
     `untar_data`), `executed_notebook` (where to keep the executed notebook; the work folder is removed),
     `kernel` (a handle from `grader.notebook.start_kernel`, started ahead by batch grading; this run
-    owns it from then on).
+    owns it from then on). `helpers`: the learner's other `.py` files, copied beside the submission
+    so that it can import them (batch grading of a folder with several files).
     """
     submission = validate_submission(Path(submission))
     ch = get_chapter(chapter)
@@ -102,6 +104,8 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
     workroot = Path(tempfile.mkdtemp(prefix="grader-run-"))
     workdir = workroot / "work"
     workdir.mkdir()
+    for helper in helpers:
+        shutil.copyfile(helper, workdir / Path(helper).name)
     worker = None
     try:
         say = progress or (lambda message: None)

@@ -12,7 +12,8 @@ import re
 import pytest
 
 from grader.batch import discovery
-from grader.batch.discovery import Ungradable, discover, learner_key, read_submission, safe_name
+from grader.batch.discovery import (Ungradable, discover, find_class, learner_key, read_submission,
+                                     safe_name)
 from grader.batch.gradebook import csv_text, exercise_columns, write_gradebook
 from grader.batch.gradescope import to_gradescope
 from grader.batch.progress import Progress
@@ -100,9 +101,10 @@ def test_bad_entries_are_rows_that_say_why(tmp_path):
     (tmp_path / "sneaky.py").symlink_to("/etc/hostname")
     (tmp_path / "gina").mkdir()
     (tmp_path / "gina" / "ch6.py").symlink_to("/etc/hostname")
-    subs = {s.learner: s for s in discover(tmp_path, CH6)}
+    found = find_class(tmp_path, CH6)
+    subs = {s.learner: s for s in found.submissions}
     assert subs["sneaky"].error_kind == subs["gina"].error_kind == "link"
-    assert subs["notes"].error_kind == "wrong_type" and ".txt" in subs["notes"].error
+    assert "notes" not in subs and any("notes.txt" in why and ".txt" in why for why in found.ignored)
     assert subs["empty"].error_kind == "no_submission"
     assert subs["several"].error_kind == "several_submissions" and "a.py, b.ipynb" in subs["several"].error
     assert subs["broken"].error_kind == "link" and "symbolic link" in subs["broken"].error
@@ -118,6 +120,7 @@ def test_the_file_named_after_the_chapter_is_the_one_among_several(tmp_path):
         (tmp_path / "ivan" / name).write_text("")
     subs = {s.learner: s for s in discover(tmp_path, CH6)}
     assert subs["hana"].error is None and subs["hana"].entry == "hana/ch6.py"
+    assert sorted(p.name for p in subs["hana"].helpers) == ["helpers.py", "torch.py"]
     assert subs["ivan"].error_kind == "several_submissions"
 
 
@@ -127,13 +130,17 @@ def test_same_learner_twice_is_one_ungradable_row(tmp_path):
     (tmp_path / "Eve.py").write_text("")
     (tmp_path / "eve").mkdir()
     (tmp_path / "eve" / "ch6.py").write_text("")
-    (tmp_path / "Zoe\u0301.py").write_text("")  # decomposed é
+    (tmp_path / "zoe\u0301.py").write_text("")  # decomposed é
     (tmp_path / "zoé.py").write_text("")  # composed é: the same learner
-    subs = discover(tmp_path, CH6)
-    assert len(subs) == 3
-    assert all(s.error_kind == "duplicate" for s in subs)
-    dana = next(s for s in subs if s.learner == "dana")
+    subs = {s.entry: s for s in discover(tmp_path, CH6)}
+    assert len(subs) == 4
+    dana = next(s for s in subs.values() if s.learner == "dana")
+    zoe = next(s for s in subs.values() if s.learner == "zoé")
+    assert dana.error_kind == zoe.error_kind == "duplicate"
     assert "dana.ipynb" in dana.error and "dana.py" in dana.error
+    # names that differ only in case are two learners: both graded, both told
+    assert subs["Eve.py"].error is None and subs["eve/ch6.py"].error is None
+    assert any("differ only in case" in n for n in subs["Eve.py"].notes)
 
 
 def test_empty_or_missing_folder_is_a_usage_error(tmp_path, capsys):
@@ -203,9 +210,13 @@ def test_safe_names_are_ascii_and_unique(name):
     assert safe not in others
 
 
-def test_learner_key_ignores_case_and_normalisation():
-    assert learner_key("Zoe\u0301") == learner_key("ZOÉ")
+def test_learner_key_ignores_normalisation_and_clash_key_ignores_case():
+    from grader.batch.names import clash_key, shown_name
+
+    assert learner_key("Zoe\u0301") == learner_key("Zoé") != learner_key("ZOÉ")
+    assert clash_key("Zoe\u0301") == clash_key("ZOÉ")
     assert learner_key("ann") != learner_key("anne")
+    assert shown_name("al\x1b[2Jice\x07\u202egnp.py\r\n") == "alicegnp.py"
 
 
 # -- resume key and records ------------------------------------------------------------------------
@@ -293,16 +304,17 @@ def test_plan_records_bad_input_without_grading_it(tmp_path):
 
     root, store = tmp_path / "class", Store(tmp_path / "out")
     root.mkdir()
-    (root / "notes.txt").write_text("hi")
+    (root / "notes.py").write_text("# only a comment\n\n")
     (root / "bin.py").write_bytes(b"\0\0")
+    (root / "torn.ipynb").write_text('{"cells": [')  # not empty: broken, which grading reports
     records = {}
     tasks, reused = plan(discover(root, CH6), store, settings=SETTINGS, records=records,
                          snapshots=tmp_path)
-    assert tasks == [] and reused == 0
+    assert [t.learner for t in tasks] == ["torn"] and reused == 0
     assert {r.status for r in records.values()} == {"ungradable"}
+    assert records[safe_name("notes")].run_result().load_error.kind == "empty"
     for record in records.values():
         assert store.load(record.safe).error == record.error
-        assert (store.folder(record.safe) / "results.json").is_file()
 
 
 # -- gradebook -------------------------------------------------------------------------------------
@@ -329,7 +341,8 @@ def test_gradebook_rows_columns_and_formula_guard(tmp_path):
     book = json.loads(paths["json"].read_text())
     assert [row["learner"] for row in book["learners"]] == ["alice", 'bob, "the" builder']
     assert book["learners"][0]["result"]["exercises"][0]["tests"][1]["outcome"] == "passed"
-    assert book["counts"] == {"learners": 2, "passed": 1, "failed": 0, "ungradable": 1, "error": 0}
+    assert book["counts"] == {"learners": 2, "passed": 1, "failed": 0, "ungradable": 1, "error": 0,
+                              "missing": 0}
 
 
 # -- Gradescope ------------------------------------------------------------------------------------
@@ -445,8 +458,9 @@ def test_progress_without_a_terminal_logs_lines():
     progress = Progress(2, stream=stream)
     progress.advance("alice", "44/44 passed")
     progress.draw()
-    progress.advance("bob", "ungradable")
-    assert stream.getvalue().splitlines() == ["[1/2] alice: 44/44 passed", "[2/2] bob: ungradable"]
+    progress.advance("bob\x1b[2J\x07", "ungradable: \x1b]0;pwned\x07raised\r\nError")
+    assert stream.getvalue().splitlines() == ["[1/2] alice: 44/44 passed",
+                                              "[2/2] bob: ungradable: raised Error"]
 
 
 # -- the output folder ---------------------------------------------------------------------------

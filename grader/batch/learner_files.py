@@ -1,7 +1,13 @@
-"""The files a learner gets from a batch, next to their record: Gradescope's results.json and the report."""
+"""The files a learner gets from a batch, next to their record: Gradescope's results.json and the report.
+
+They are written from the learner's *effective* record (overrides applied) and stamped, so a rerun
+rewrites them exactly when the record, the overrides or the review changed, or a kill came between
+the record and its files.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -11,11 +17,19 @@ from grader.batch.store import Record, Store, write_atomic
 
 GRADESCOPE = "results.json"
 REPORT = "report.html"
+STAMP = ".published"
 
 
 def learner_files(store: Store, safe: str) -> dict[str, Path]:
     folder = store.folder(safe)
     return {"gradescope": folder / GRADESCOPE, "report": folder / REPORT}
+
+
+def stamp(record: Record) -> str:
+    """What the learner's files were written from."""
+    parts = [record.key, record.written, record.status, record.error, record.overrides,
+             record.learner, _report_module()]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
 
 
 def write_learner_files(store: Store, record: Record) -> dict[str, Path | None]:
@@ -24,7 +38,9 @@ def write_learner_files(store: Store, record: Record) -> dict[str, Path | None]:
     result = record.run_result()
     document = to_gradescope(result, status=record.status, error=record.error)
     write_atomic(paths["gradescope"], json.dumps(document, indent=1))
-    return {"gradescope": paths["gradescope"], "report": _write_report(result, paths["report"])}
+    written = {"gradescope": paths["gradescope"], "report": _write_report(result, paths["report"])}
+    write_atomic(store.folder(record.safe) / STAMP, stamp(record))
+    return written
 
 
 def _write_report(result, path: Path) -> Path | None:
@@ -41,11 +57,11 @@ def _write_report(result, path: Path) -> Path | None:
 
 
 def files_outdated(store: Store, record: Record) -> bool:
-    """True when a file is missing or older than the record (a kill came between the two writes)."""
+    """True when a file is missing or was written from another record, override or review."""
     try:
-        written = store.record_path(record.safe).stat().st_mtime
-        return any(p.stat().st_mtime < written for p in learner_files(store, record.safe).values()
-                   if p.name != REPORT or _report_module())
+        return (store.folder(record.safe) / STAMP).read_text() != stamp(record) or not all(
+            p.exists() for p in learner_files(store, record.safe).values()
+            if p.name != REPORT or _report_module())
     except OSError:
         return True
 

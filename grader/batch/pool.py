@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,7 +37,11 @@ class Task:
     file: str
     """The snapshot of the submission that the slot grades."""
     out: str
-    """The batch's output folder, where the slot's child writes the record."""
+    """The batch's output folder (read only by the slot)."""
+    staging: str = ""
+    """Where the slot's child writes the unit's output (`grader.batch.unit`)."""
+    helpers: list[str] = field(default_factory=list)
+    """File names of the learner's helper files, beside `file`."""
 
     def message(self) -> str:
         return json.dumps(self.__dict__) + "\n"

@@ -6,6 +6,13 @@ import sys
 import time
 from typing import TextIO
 
+from grader.batch.names import ANSI, CONTROL
+
+
+def _clean(text: str) -> str:
+    """A line for the terminal: learner names and messages lose escape sequences and control characters."""
+    return CONTROL.sub("", ANSI.sub("", " ".join(str(text).split())))
+
 
 def _clock(seconds: float) -> str:
     seconds = int(round(seconds))
@@ -52,7 +59,8 @@ class Progress:
         if self.tty:
             self.draw(force=True)
         else:
-            print(f"[{self.done}/{self.total}] {learner}: {outcome}", file=self.stream, flush=True)
+            print(f"[{self.done}/{self.total}] {_clean(learner)}: {_clean(outcome)}", file=self.stream,
+                  flush=True)
 
     def draw(self, *, force: bool = False) -> None:
         """Redraw the bar (at most a few times a second, so the ETA keeps moving while one grades)."""
@@ -78,4 +86,4 @@ class Progress:
         if self.tty and self._width:
             self.stream.write("\r" + " " * self._width + "\r")
             self._width = 0
-        print(message, file=self.stream, flush=True)
+        print(_clean(message), file=self.stream, flush=True)

@@ -10,14 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import grader
-from grader.batch.discovery import Submission, Ungradable, discover, read_submission, safe_name
-from grader.batch.gradebook import counts, write_gradebook
-from grader.batch.learner_files import files_outdated, write_learner_files
+from grader.batch.discovery import Submission, find_class, safe_name
+from grader.batch.export import EXPORTS, write_export
+from grader.batch.gradebook import counts
+from grader.batch.names import shown_name
+from grader.batch.overrides import read_overrides
+from grader.batch.planning import is_empty, plan, read_helpers, snapshot  # noqa: F401 (re-exported)
 from grader.batch.pool import Pool, Task
 from grader.batch.progress import Progress
-from grader.batch.store import Record, Store, content_key, failed_record
-from grader.batch.summary import write_index
+from grader.batch.roster import read_roster
+from grader.batch.rows import ClassBook, parse_deadline
+from grader.batch.store import Record, Store, failed_record
+from grader.batch.unit import commit_unit
 from grader.chapters import get_chapter
 from grader.errors import UsageError
 from grader.worker.limits import Limits
@@ -53,6 +57,14 @@ class BatchOptions:
     """Submissions graded at once (default: the number of cores)."""
     force: bool = False
     """Regrade every submission, even those already graded and unchanged."""
+    learners: list[str] = field(default_factory=list)
+    """Regrade only these learners (names, roster ids or folder names; empty: everyone)."""
+    roster: Path | None = None
+    """The class roster (id, name, email): names and ids for the rows, and who submitted nothing."""
+    deadline: str | None = None
+    """When submissions were due (ISO 8601): later ones are marked late, where the export says when."""
+    exports: list[str] = field(default_factory=list)
+    """LMS gradebook imports to write: `canvas`, `moodle`."""
 
 
 @dataclass
@@ -70,9 +82,13 @@ class BatchOutcome:
     counts: dict[str, int]
     """Rows per status (`passed`, `failed`, `ungradable`, `error`)."""
     paths: dict[str, Path]
-    """`csv`, `json` and `index`."""
+    """`csv`, `json`, `index`, and one per export (`canvas`, `moodle`)."""
     seconds: float
     """Wall time of the run."""
+    ignored: list[str] = field(default_factory=list)
+    """Entries of the submissions folder that belong to no learner, with why."""
+    problems: list[str] = field(default_factory=list)
+    """Overrides that could not be applied, with why."""
 
 
 def default_out(submissions: Path, chapter: str) -> Path:
@@ -87,17 +103,29 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
     options = options or BatchOptions()
     ch = get_chapter(options.chapter)
     settings = _settings(ch, options)
+    deadline = parse_deadline(options.deadline)
+    for kind in options.exports:
+        if kind not in EXPORTS:
+            raise UsageError(f"--export: unknown format {kind!r}", hint="Known: " + ", ".join(EXPORTS))
+    people = read_roster(Path(options.roster)) if options.roster is not None else None
     out = Path(out) if out is not None else default_out(Path(submissions), ch.name)
-    subs = discover(Path(submissions), ch, exclude=out)
+    found = find_class(Path(submissions), ch, exclude=out, roster=people)
+    subs = found.submissions
+    chosen = _chosen(subs, options.learners)
     store = Store(out)
     store.lock()
     records: dict[str, Record] = {}
-    book = _Gradebook(store, ch, settings, subs, records)
+    prints: dict[str, set[int]] = {}
+    overrides, problems = read_overrides(store.out)
+    book = ClassBook(store, ch, settings, found, records, overrides=overrides, prints=prints,
+                     deadline=deadline)
     snapshots = Path(tempfile.mkdtemp(prefix="grader-batch-"))
+    staging = store.out / ".batch" / "staging"
+    shutil.rmtree(staging, ignore_errors=True)  # what a killed run left half-written
     tasks: list[Task] = []
     try:
         tasks, reused = plan(subs, store, settings=settings, records=records, snapshots=snapshots,
-                             force=options.force)
+                             force=options.force, only=chosen, prints=prints, staging=staging)
         book.write(full=True)
         progress = progress or Progress(len(tasks))
         progress.begin(len(tasks))
@@ -110,7 +138,8 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
         def on_reply(task: Task, reply: dict) -> None:
             record = _record_of(task, reply, store, ch.name, settings)
             records[task.safe] = record
-            progress.advance(task.learner, _outcome_words(record, reply))
+            book.publish(record)
+            progress.advance(shown_name(task.learner), _outcome_words(record, reply))
             book.write()
 
         pool = Pool(jobs=jobs, options={**settings, "max_time": _max_time(options, settings)},
@@ -121,76 +150,52 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
             progress.finish()
         paths = book.write(full=True)
         shutil.rmtree(snapshots, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         store.unlock()
     rows = book.rows()
+    for kind in options.exports:
+        paths[kind] = write_export(kind, rows, out=store.out, chapter=ch, options=settings)
     return BatchOutcome(out=store.out, learners=len(rows), graded=len(tasks), reused=reused,
-                        counts=counts(rows), paths=paths, seconds=time.monotonic() - t0)
+                        counts=counts(rows), paths=paths, seconds=time.monotonic() - t0,
+                        ignored=found.ignored, problems=problems + book.problems)
 
 
-def plan(subs: list[Submission], store: Store, *, settings: dict[str, Any], records: dict[str, Record],
-         snapshots: Path, force: bool = False) -> tuple[list[Task], int]:
-    """Decide what needs grading: record the ungradable rows and keep the unchanged results (both
-    into `records`), snapshot the rest into `snapshots`; returns the tasks and how many were kept.
-
-    A result is kept when its record is final (not a grader error) and its key (submission bytes,
-    sheet, grader code and settings) and learner are the same, unless `force`."""
-    chapter = settings["chapter"]
-    tasks, reused = [], 0
-    for sub in subs:
-        if sub.error is None:
-            try:
-                data, sheet = read_submission(sub)
-            except Ungradable as exc:
-                sub.fail(exc.kind, exc.message)
-        if sub.error is not None:
-            record = failed_record(learner=sub.learner, entry=sub.entry, safe=sub.safe, key="",
-                                   chapter=chapter, status="ungradable", kind=sub.error_kind or "error",
-                                   message=sub.error, final=True, options=settings)
-            store.save(record)
-            write_learner_files(store, record)
-            records[sub.safe] = record
-            continue
-        key = content_key(data=data, sheet=sheet, name=sub.file.name, settings=settings)
-        known = store.load(sub.safe)
-        if not force and known is not None and known.final and known.key == key \
-                and known.learner == sub.learner and known.entry == sub.entry:
-            if files_outdated(store, known):
-                write_learner_files(store, known)
-            records[sub.safe] = known
-            reused += 1
-            continue
-        tasks.append(Task(id=len(tasks) + 1, learner=sub.learner, entry=sub.entry, safe=sub.safe,
-                          key=key, file=str(_snapshot(snapshots, sub, data, sheet)),
-                          out=str(store.out.resolve())))
-    tasks.sort(key=lambda t: not t.file.endswith(".ipynb"))  # the slow ones first: better balance
-    return tasks, reused
-
-
-def _snapshot(root: Path, sub: Submission, data: bytes, sheet: bytes | None) -> Path:
-    """A private copy of exactly the bytes that were hashed, under the submission's own file name."""
-    folder = root / sub.safe
-    folder.mkdir()
-    path = folder / sub.file.name
-    path.write_bytes(data)
-    if sheet is not None and sub.sheet is not None:
-        (folder / sub.sheet.name).write_bytes(sheet)
-    return path
+def _chosen(subs: list[Submission], wanted: list[str]) -> set[str] | None:
+    """The safe names of the learners `--learner` names (None: everyone); unknown names are errors."""
+    if not wanted:
+        return None
+    chosen, unknown = set(), []
+    for name in wanted:
+        key = name.strip().casefold()
+        hits = [s for s in subs if key in {s.learner.casefold(), s.safe.casefold(),
+                                           s.entry.casefold(), s.origin.name.casefold(),
+                                           s.origin.id.casefold() if s.origin.id else None,
+                                           s.person.id.casefold() if s.person else None}]
+        if not hits:
+            unknown.append(name)
+        chosen.update(s.safe for s in hits)
+    if unknown:
+        raise UsageError(f"--learner: no learner named {', '.join(map(repr, unknown))}",
+                         hint="Give a name as the gradebook shows it, a roster id or the file's name. "
+                              "Learners: " + ", ".join(s.learner for s in subs[:20])
+                              + (" …" if len(subs) > 20 else ""))
+    return chosen
 
 
 def _record_of(task: Task, reply: dict, store: Store, chapter: str, settings: dict) -> Record:
-    """The learner's record after a slot's reply: the one its child wrote, or an `error` row."""
+    """The learner's record after a slot's reply: the unit it committed, or an `error` row."""
     if reply.get("state") == "done":
-        record = store.load(task.safe)
-        if record is not None and record.key == task.key:
+        record = commit_unit(store, task)
+        if record is not None:
             return record
         message = "the grading process ended without writing a result"
     else:
         message = reply.get("message") or "the grading process failed"
+        shutil.rmtree(task.staging, ignore_errors=True)
     record = failed_record(learner=task.learner, entry=task.entry, safe=task.safe, key=task.key,
                            chapter=chapter, status="error", kind="grader_error", message=message,
                            final=False, options=settings)
     store.save(record)
-    write_learner_files(store, record)
     return record
 
 
@@ -200,33 +205,6 @@ def _outcome_words(record: Record, reply: dict) -> str:
         result = record.run_result()
         return f"{result.points:g}/{result.max_points:g} ({result.score:.0f}%) {record.status}{seconds}"
     return f"{record.status}{seconds}: {record.error}"
-
-
-class _Gradebook:
-    """Keeps gradebook.csv current after every result; the JSON and the summary page as often as
-    their cost allows (always at the start and the end), so a big class is not rewritten n² times."""
-
-    MIN_INTERVAL = 2.0
-
-    def __init__(self, store: Store, ch, settings: dict, subs: list[Submission],
-                 records: dict[str, Record]):
-        self.store, self.ch, self.settings, self.subs, self.records = store, ch, settings, subs, records
-        self._last, self._cost = 0.0, 0.0
-
-    def rows(self) -> list[Record]:
-        return [self.records[s.safe] for s in self.subs if s.safe in self.records]
-
-    def write(self, *, full: bool = False) -> dict[str, Path]:
-        now = time.monotonic()
-        full = full or now - self._last >= max(self.MIN_INTERVAL, 20 * self._cost)
-        rows = self.rows()
-        paths = write_gradebook(rows, store=self.store, chapter=self.ch, options=self.settings,
-                                grader_version=grader.__version__, with_json=full)
-        if full:
-            paths["index"] = write_index(rows, store=self.store, chapter=self.ch.name,
-                                         grader_version=grader.__version__, options=self.settings)
-            self._last, self._cost = time.monotonic(), time.monotonic() - now
-        return paths
 
 
 def _settings(ch, options: BatchOptions) -> dict[str, Any]:

@@ -4,7 +4,8 @@ Run as `python -m grader.batch.slot --options JSON` by `grader.batch.pool`. It r
 lines on stdin and answers each with one JSON line on stdout. Every submission is graded by a child
 forked from this warm process (so nothing of one grading, in pytest or in the grader, reaches the
 next), and the learner's code runs in a worker that the slot's own zygote forks for that child. The
-child writes the learner's record and files itself, atomically, the moment grading ends.
+child writes the learner's record to the task's staging folder the moment grading ends; the batch
+process commits it.
 
 This process must fork while it has a single thread and has done no torch computation, so it only
 imports here; all grading happens in the children.
@@ -64,41 +65,16 @@ def warm_up(chapter: str) -> None:
 
 
 def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
-    """In the forked child: grade one submission and write its record and files."""
-    from grader.batch.learner_files import write_learner_files
-    from grader.batch.store import Store, failed_record, record_for_result
-    from grader.errors import GraderError, SubmissionError
-    from grader.grading import grade
+    """In the forked child: grade one learner's unit and write its output to the task's staging
+    folder (the batch process commits it into the output folder: `grader.batch.unit`)."""
+    from grader.batch.unit import grade_unit, write_unit
 
-    store = Store(Path(task["out"]))
-    common = dict(learner=task["learner"], entry=task["entry"], safe=task["safe"], key=task["key"],
-                  chapter=options["chapter"], options=options)
     try:
-        result = grade(Path(task["file"]), chapter=options["chapter"],
-                       only=set(options["only"]) or None, skip=set(options["skip"]),
-                       limits=limits_of(options), timing=options["timing"],
-                       learner_name=task["learner"], zygote=zygote,
-                       bear_budget=options["bear_budget"], cell_timeout=options["cell_timeout"],
-                       kernel=kernel)
-    except SubmissionError as exc:
-        record = failed_record(status="ungradable", kind="ungradable", message=exc.message, final=True,
-                               **common)
-    except GraderError as exc:
-        record = failed_record(status="error", kind="grader_error", final=False,
-                               message=f"the grader failed: {exc.message}", **common)
-    except Exception as exc:  # a bug in the grader: keep the row, retry it on the next run
-        traceback.print_exc()
-        record = failed_record(status="error", kind="grader_error", final=False,
-                               message=f"internal error in the grader ({type(exc).__name__}: "
-                                       f"{str(exc)[:300]})", **common)
-    else:
-        result.submission = task["entry"]
-        record = record_for_result(result, entry=task["entry"], safe=task["safe"], key=task["key"])
+        record = grade_unit(task, options, zygote=zygote, kernel=kernel)
     finally:
         if kernel is not None:
             kernel.close()  # normally closed by the grading already; closing twice is harmless
-    store.save(record)
-    write_learner_files(store, record)
+    write_unit(Path(task["staging"]), record)
 
 
 def limits_of(options: dict):

@@ -55,6 +55,23 @@ class Record:
     """When the record was written (ISO 8601)."""
     format: int = RECORD_FORMAT
     """Version of this record layout."""
+    # What the batch knows besides the grading, refreshed on every run (never part of the key):
+    lms_id: str = ""
+    """The learner's id in the LMS or roster (what exports are keyed by)."""
+    email: str = ""
+    """Their e-mail address, when the roster or the export gives it."""
+    late: bool | None = None
+    """Submitted after the deadline (None: not known)."""
+    submitted_at: str = ""
+    """When it was submitted, where the export says (ISO 8601)."""
+    members: list[dict[str, str]] = field(default_factory=list)
+    """Every member of a group submission (`name`, `id`, `email`)."""
+    notes: list[str] = field(default_factory=list)
+    """What discovery noted about the learner's files (helpers, ignored files, a name clash)."""
+    review: dict[str, Any] = field(default_factory=dict)
+    """Why a person should look (`grader.batch.review`), empty when nothing needs one."""
+    overrides: list[str] = field(default_factory=list)
+    """The instructor's overrides applied to this row, in words."""
 
     def run_result(self) -> RunResult:
         return RunResult.from_dict(self.result)

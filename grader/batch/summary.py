@@ -16,6 +16,7 @@ from typing import Any
 
 from grader.batch.gradebook import counts
 from grader.batch.learner_files import learner_files
+from grader.batch.review import review_words
 from grader.batch.store import Record, Store, write_atomic
 
 INDEX = "index.html"
@@ -26,9 +27,10 @@ BINS = 10
 
 
 def class_summary(records: list[Record], *, store: Store, chapter: str, grader_version: str,
-                  options: dict[str, Any]) -> dict[str, Any]:
+                  options: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    extra = extra or {}
     results = {r.safe: r.run_result() for r in records}
-    scored = [results[r.safe].score for r in records if r.status in ("passed", "failed")]
+    scored = [results[r.safe].score for r in records if r.status in GRADED]
     return {
         "chapter": chapter, "grader_version": grader_version, "options": options,
         "counts": counts(records), "graded": len(scored),
@@ -40,7 +42,16 @@ def class_summary(records: list[Record], *, store: Store, chapter: str, grader_v
         "misconceptions": _misconceptions(records, results),
         "ungradable": [{"learner": r.learner, "entry": r.entry, "status": r.status, "error": r.error}
                        for r in records if r.status in ("ungradable", "error")],
-        "learners": [_learner_row(r, results[r.safe], store) for r in records],
+        "review": [{"learner": r.learner, "entry": r.entry, "reasons": review_words(r.review)}
+                   for r in records if r.review],
+        "missing": [{"learner": r.learner, "id": r.lms_id} for r in records if r.status == "missing"],
+        "ignored": list(extra.get("ignored") or []),
+        "layout": {"canvas": "a Canvas download", "moodle": "a Moodle download",
+                   "gradescope": "a Gradescope export", "mixed": "files of several shapes"
+                   }.get(str(extra.get("layout") or ""), ""),
+        "problems": list(extra.get("problems") or []),
+        "learners": [_learner_row(r, results[r.safe], store) for r in records
+                     if r.status != "missing"],
     }
 
 
@@ -71,6 +82,8 @@ def _exercise_rates(records, results) -> list[dict[str, Any]]:
         if record.status not in GRADED:
             continue
         for exercise in results[record.safe].exercises:
+            if exercise.name == "override":  # the instructor's adjustment of a total: not an exercise
+                continue
             row = rows.setdefault(exercise.name, {"name": exercise.name, "title": exercise.title,
                                                   "passed": 0, "total": 0, "points": 0.0,
                                                   "max_points": exercise.max_points})
@@ -123,9 +136,12 @@ def _misconceptions(records, results) -> list[dict[str, Any]]:
 def _learner_row(record: Record, result, store: Store) -> dict[str, Any]:
     files = learner_files(store, record.safe)
     graded = bool(result.exercises)
+    notebook = store.folder(record.safe) / "notebook.ipynb"
     return {"learner": record.learner, "entry": record.entry, "status": record.status,
             "score": result.score if graded else None, "points": result.points,
-            "max_points": result.max_points, "error": record.error,
+            "max_points": result.max_points, "error": record.error, "late": record.late,
+            "overrides": record.overrides,
+            "notebook": notebook.relative_to(store.out).as_posix() if notebook.is_file() else None,
             "report": files["report"].relative_to(store.out).as_posix()
             if files["report"].exists() else None,
             "gradescope": files["gradescope"].relative_to(store.out).as_posix()}
@@ -148,9 +164,9 @@ def render_index(summary: dict[str, Any]) -> str:
 
 
 def write_index(records: list[Record], *, store: Store, chapter: str, grader_version: str,
-                options: dict[str, Any]) -> Path:
+                options: dict[str, Any], extra: dict[str, Any] | None = None) -> Path:
     summary = class_summary(records, store=store, chapter=chapter, grader_version=grader_version,
-                            options=options)
+                            options=options, extra=extra)
     path = store.out / INDEX
     write_atomic(path, render_index(summary))
     return path

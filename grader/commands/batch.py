@@ -1,9 +1,13 @@
-"""Grade a class: every submission in a folder (a file or a folder per learner), in parallel.
+"""Grade a class: a folder of submissions (a file or a folder per learner, or an LMS's export:
+Canvas, Moodle, Gradescope), in parallel.
 
 Writes gradebook.csv, gradebook.json, a report and a Gradescope results.json per learner, and
-index.html (the class summary) to --out. Each result is saved as soon as it is known: after a crash,
-a kill or Ctrl-C the gradebook holds what finished, and running the same command again resumes,
-skipping submissions already graded and unchanged (--force regrades them all).
+index.html (the class summary, with what needs a person) to --out; with --export, the gradebook in
+Canvas's or Moodle's import format. overrides.csv in --out (learner, item, points, comment) is
+applied on every run. Each result is saved as soon as it is known, and replaces the learner's
+previous one only when complete: after a crash, a kill or Ctrl-C the gradebook holds every learner's
+newest result, and running the same command again resumes, skipping submissions already graded and
+unchanged (--force regrades them all, --learner only those named).
 Exit codes: 0 every submission has a result (ungradable ones included), 1 the grader failed on some
 (status `error`; rerun to retry them), 2 bad command line or no submissions, 130 interrupted.
 """
@@ -16,6 +20,7 @@ import signal
 import sys
 from pathlib import Path
 
+from grader.commands._options import add_limits, add_selection
 from grader.errors import EXIT_FAILED, EXIT_OK
 from grader.worker.limits import Limits
 
@@ -33,26 +38,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, metavar="N",
                         help="submissions graded at once (default: the number of cores)")
     parser.add_argument("--force", action="store_true",
-                        help="regrade every submission, even those already graded and unchanged")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        help="grade only this exercise (repeat, or separate with commas)")
-    parser.add_argument("--skip", action="append", default=[], metavar="NAME",
-                        help="skip this exercise, e.g. --skip bear (the slow classifier training)")
-    parser.add_argument("--timeout", type=float, default=Limits.timeout, metavar="SECONDS",
-                        help="time limit for one call of a learner's function (default %(default)s)")
-    parser.add_argument("--load-timeout", type=float, default=Limits.load_timeout, metavar="SECONDS",
-                        help="time limit for loading one submission (default %(default)s)")
-    parser.add_argument("--memory", type=int, default=Limits.memory_mb, metavar="MB",
-                        help="memory a learner's code may use on top of torch (default %(default)s)")
-    parser.add_argument("--bear-budget", type=float, default=600.0, metavar="SECONDS",
-                        help="time budget for training a bear classifier (default %(default)s)")
-    parser.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
-                        help="time limit for one notebook cell (default: as `grader check`)")
+                        help="regrade every submission, even those already graded and unchanged (each "
+                             "learner keeps their previous result until the new one is written)")
+    parser.add_argument("--learner", action="append", default=[], metavar="NAME", dest="learners",
+                        help="regrade only this learner (name, roster id or file name; repeat); the "
+                             "others keep their results")
+    parser.add_argument("--roster", type=Path, metavar="CSV",
+                        help="the class roster (columns id, name, email): names and ids for the rows, "
+                             "and who submitted nothing")
+    parser.add_argument("--deadline", metavar="WHEN",
+                        help="due date and time (2026-12-04T17:30): later submissions are marked late "
+                             "where the LMS export says when they came")
+    parser.add_argument("--export", action="append", default=[], choices=["canvas", "moodle"],
+                        dest="exports", help="also write the gradebook in this LMS's import format "
+                                             "(export-canvas.csv, export-moodle.csv); repeatable")
+    add_selection(parser)
+    add_limits(parser)
     parser.add_argument("--max-time", type=float, metavar="SECONDS",
                         help="stop one submission's whole grading after this long "
                              "(default: the bear budget + 600)")
-    parser.add_argument("--no-timing", dest="timing", action="store_false",
-                        help="skip the timed tests")
     parser.add_argument("--hide-model-answers", action="store_true",
                         help="leave the questionnaire's model answers out of every report and "
                              "gradebook until you release them (rerun without it, with --force)")
@@ -69,14 +73,17 @@ def run(args: argparse.Namespace) -> int:
                 force=args.force, only=args.only, skip=args.skip, timeout=args.timeout,
                 load_timeout=args.load_timeout, memory_mb=args.memory, bear_budget=args.bear_budget,
                 max_time=args.max_time, cell_timeout=args.cell_timeout, timing=args.timing,
-                quiet=args.quiet)
+                quiet=args.quiet, learners=args.learners, roster=args.roster, deadline=args.deadline,
+                exports=args.exports)
 
 
 def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jobs: int | None = None,
          force: bool = False, only: list[str] = (), skip: list[str] = (),
          timeout: float = Limits.timeout, load_timeout: float = Limits.load_timeout,
          memory_mb: int = Limits.memory_mb, bear_budget: float = 600.0, max_time: float | None = None,
-         cell_timeout: float | None = None, timing: bool = True, quiet: bool = False) -> int:
+         cell_timeout: float | None = None, timing: bool = True, quiet: bool = False,
+         learners: list[str] = (), roster: Path | None = None, deadline: str | None = None,
+         exports: list[str] = ()) -> int:
     from grader.batch import BatchOptions, run_batch
     from grader.batch.progress import Progress
     from grader.batch.runner import default_out
@@ -84,7 +91,8 @@ def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jo
     options = BatchOptions(chapter=chapter, only=list(only), skip=list(skip), timeout=timeout,
                            memory_mb=memory_mb, load_timeout=load_timeout, timing=timing,
                            bear_budget=bear_budget, max_time=max_time, cell_timeout=cell_timeout,
-                           jobs=jobs, force=force)
+                           jobs=jobs, force=force, learners=list(learners), roster=roster,
+                           deadline=deadline, exports=list(exports))
     out = out or default_out(submissions, chapter)
     progress = Progress(0, quiet=quiet)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
@@ -98,13 +106,34 @@ def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jo
     finally:
         signal.signal(signal.SIGTERM, previous)
     c = outcome.counts
+    for line in outcome.ignored:
+        print(f"ignored: {line}", file=sys.stderr)
+    for line in outcome.problems:
+        print(f"not applied: {line}", file=sys.stderr)
     print(f"{outcome.learners} learners: {c['passed']} passed, {c['failed']} failed, "
           f"{c['ungradable']} could not be graded" + (f", {c['error']} grader errors (rerun to retry)"
                                                      if c["error"] else "")
+          + (f", {c['missing']} submitted nothing" if c.get("missing") else "")
           + f". Graded {outcome.graded}, {outcome.reused} unchanged since the last run, "
             f"in {outcome.seconds:.1f} s.")
-    print(f"gradebook: {outcome.paths['csv']}  ·  class summary: {outcome.paths['index']}")
+    print(f"gradebook: {outcome.paths['csv']}  ·  class summary: {outcome.paths['index']}"
+          + "".join(f"  ·  {kind} import: {outcome.paths[kind]}" for kind in exports))
+    review = sum(1 for r in _review_rows(outcome.paths["csv"]))
+    if review:
+        print(f"{review} learner{'s' if review > 1 else ''} need a person: see \"Needs a person\" in "
+              f"{outcome.paths['index']}")
     return EXIT_FAILED if c["error"] else EXIT_OK
+
+
+def _review_rows(csv_path: Path):
+    import csv
+
+    from grader.batch.gradebook import REVIEW_COLUMNS
+
+    with open(csv_path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if any(row.get(c) for c in REVIEW_COLUMNS):
+                yield row
 
 
 def _interrupt(signum, frame):
