@@ -400,7 +400,7 @@ def test_notebooks_are_graded_with_their_kernel_started_ahead(tmp_path):
     nina = Store(out).folder(safe_name("nina"))
     assert (nina / "notebook.ipynb").is_file() and not (Store(out).folder(safe_name("pia")) /
                                                         "notebook.ipynb").exists()
-    assert 'href="notebook.ipynb"' in (nina / "report.html").read_text()
+    assert 'href="./notebook.ipynb"' in (nina / "report.html").read_text()
     assert 'href="learners/' + nina.name + '/notebook.ipynb"' in (out / "index.html").read_text()
     log = (out / ".batch" / "slot-0.log").read_text()
     assert "kernel started ahead for" in log, "the second notebook's kernel starts while the first grades"

@@ -73,7 +73,8 @@ def assert_nothing_injected(html: str) -> None:
     for tag, attrs in walker.elements:
         assert set(attrs) <= ALLOWED_ATTRIBUTES, f"<{tag}> has {set(attrs) - ALLOWED_ATTRIBUTES}"
         if "href" in attrs:
-            assert attrs["href"].startswith("#"), attrs["href"]
+            href = attrs["href"]  # an anchor, or a file saved beside the report (the executed notebook)
+            assert href.startswith("#") or re.fullmatch(r"\./([^/:?#%]|%[0-9A-F]{2})+", href), href
     assert sum(tag == "style" for tag, _ in walker.elements) == 1
     assert not re.search(r"<\s*/?\s*(script|img|iframe|svg|object|embed|link|base|form|input)\b", html, re.I)
     assert not re.search(r"\son\w+\s*=", _markup_only(html), re.I), "an event handler attribute"
