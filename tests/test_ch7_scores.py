@@ -1,0 +1,124 @@
+"""Chapter 7: the shipped solutions score 100%, the stubs 0% with hints, the book's forms 100%."""
+
+from pathlib import Path
+
+import pytest
+
+from grader.grading import grade
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTION = ROOT / "solutions" / "ch7.py"
+STUBS = ROOT / "exercises" / "ch7.py"
+BOOK = ROOT / "tests" / "submissions" / "book_ch7.py"
+TRAINING = {"train_imagenette", "train_progressively"}
+FAST = ["channel_stats", "normalize", "denormalize", "progressive_plan", "tta_predict", "mixup",
+        "mixup_batch", "label_smoothing_ce"]
+
+
+def _failed(result):
+    return [(t.nodeid, t.message) for e in result.exercises for t in e.tests if t.outcome != "passed"]
+
+
+def test_solutions_score_full_marks(zygote):
+    result = grade(SOLUTION, chapter="ch7", skip=TRAINING, zygote=zygote)
+    assert result.load_error is None
+    assert [e.name for e in result.exercises] == FAST
+    assert _failed(result) == []
+    assert result.max_points >= 50 and result.points == result.max_points
+    assert result.status == "passed"
+
+
+def test_stubs_score_zero_with_hints(zygote):
+    result = grade(STUBS, chapter="ch7", skip=TRAINING, zygote=zygote)
+    assert result.load_error is None
+    assert result.points == 0 and result.max_points >= 50
+    for exercise in result.exercises:
+        assert exercise.defined
+        for test in exercise.tests:
+            assert test.outcome == "failed"
+            assert "still the stub" in test.message and test.hint
+
+
+def test_book_forms_score_full_marks(zygote):
+    """fastai star import, torch.lerp and fastcore's unsqueeze, fastai's own loss arithmetic."""
+    result = grade(BOOK, chapter="ch7", skip=TRAINING, zygote=zygote)
+    assert _failed(result) == []
+    assert result.points == result.max_points > 0
+
+
+CONSTANT = '''
+def channel_stats(xb):
+    return torch.zeros(xb.shape[1]), torch.ones(xb.shape[1])
+def normalize(xb, mean, std):
+    return xb
+def denormalize(xb, mean, std):
+    return xb
+def progressive_plan(final_size, final_bs, n_stages):
+    return [(final_size, final_bs)] * n_stages
+def tta_predict(preds_plain, preds_augmented, beta=0.25):
+    return preds_plain
+def mixup(x1, y1, x2, y2, lam):
+    return x1, y1
+def mixup_batch(xb, yb, perm, lam, c):
+    return xb, torch.zeros(len(yb), c)
+def label_smoothing_ce(output, target, eps=0.1):
+    return torch.tensor(0.0, requires_grad=True)
+'''
+
+
+def test_constant_and_identity_answers_earn_nothing(grade_source):
+    """Identity, constant and unchanged answers: every test fails, structural ones included."""
+    result = grade_source("import torch\n" + CONSTANT, chapter="ch7", skip=TRAINING)
+    passed = [(t.nodeid) for e in result.exercises for t in e.tests if t.outcome == "passed"]
+    assert passed == []
+
+
+@pytest.mark.slow
+def test_reference_formulas_match_fastai():
+    """The suite's references are fastai's: LabelSmoothingCrossEntropy equals torch's
+    label_smoothing, and Learner.tta's arithmetic is lerp(mean of augmented passes, plain, beta)."""
+    from contextlib import contextmanager
+
+    import torch
+    import torch.nn.functional as F
+    from fastai.learner import Learner
+    from fastai.losses import LabelSmoothingCrossEntropy
+
+    from grader.suites.ch7.test_label_smoothing import reference as ls_reference
+    from grader.suites.ch7.test_tta import reference as tta_reference
+
+    g = torch.Generator().manual_seed(0)
+    output, target = torch.randn(7, 10, generator=g) * 4, torch.randint(0, 10, (7,), generator=g)
+    for eps in (0.0, 0.1, 0.3):
+        fastai_loss = LabelSmoothingCrossEntropy(eps=eps)(output, target)
+        assert torch.allclose(fastai_loss, ls_reference(output, target, eps), atol=1e-6)
+        assert torch.allclose(fastai_loss, F.cross_entropy(output, target, label_smoothing=eps), atol=1e-6)
+
+    passes = [torch.randn(5, 3, generator=g).softmax(-1) for _ in range(5)]  # 4 augmented, then plain
+
+    class FakeLearner:
+        """Just what `Learner.tta` touches: get_preds returns the recorded passes in order."""
+        def __init__(self):
+            self.calls = iter(passes)
+
+        def __call__(self, *args, **kwargs):
+            pass
+
+        @contextmanager
+        def no_mbar(self):
+            yield
+
+        def get_preds(self, dl=None, inner=False):
+            return next(self.calls), torch.zeros(5)
+
+    class FakeDataset:
+        @contextmanager
+        def set_split_idx(self, i):
+            yield
+
+    class FakeDL:
+        dataset = FakeDataset()
+
+    preds, _ = Learner.tta(FakeLearner(), dl=FakeDL(), n=4, beta=0.25)
+    expected = tta_reference(passes[4], torch.stack(passes[:4]), 0.25)
+    assert torch.allclose(preds, expected, atol=1e-6)
