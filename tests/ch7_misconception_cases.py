@@ -96,6 +96,44 @@ def progressive_plan(final_size, final_bs, n_stages):
 def progressive_plan(final_size, final_bs, n_stages):
     return [(final_size // 2**k, final_bs * 4**k) for k in range(n_stages, 0, -1)]
 """,
+    # exercise 3b: train_progressively
+    ("train_progressively", "new_learner"): """
+def train_progressively(learn, get_dls, stages, lr):
+    from fastai.vision.all import Learner, nn
+    for i, (size, bs, epochs) in enumerate(stages):
+        if i > 0:
+            model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))
+            learn = Learner(get_dls(bs, size), model, loss_func=learn.loss_func)
+        else:
+            learn.dls = get_dls(bs, size)
+        learn.fit_one_cycle(epochs, lr)
+    return learn
+""",
+    ("train_progressively", "did_not_train"): """
+def train_progressively(learn, get_dls, stages, lr):
+    return learn
+""",
+    ("train_progressively", "dls_not_replaced"): """
+def train_progressively(learn, get_dls, stages, lr):
+    for size, bs, epochs in stages:
+        dls = get_dls(bs, size)
+        learn.fit_one_cycle(epochs, lr)
+    return learn
+""",
+    ("train_progressively", "get_dls_args_swapped"): """
+def train_progressively(learn, get_dls, stages, lr):
+    for size, bs, epochs in stages:
+        learn.dls = get_dls(size, bs)
+        learn.fit_one_cycle(epochs, lr)
+    return learn
+""",
+    ("train_progressively", "wrong_epochs"): """
+def train_progressively(learn, get_dls, stages, lr):
+    for size, bs, epochs in stages:
+        learn.dls = get_dls(bs, size)
+        learn.fit_one_cycle(1, lr)
+    return learn
+""",
     # exercise 4: tta_predict
     ("tta_predict", "beta_swapped"): """
 def tta_predict(preds_plain, preds_augmented, beta=0.25):

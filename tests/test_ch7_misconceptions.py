@@ -21,6 +21,8 @@ HINTS = {
     "normalize": _hints(mc.NORMALIZE),
     "denormalize": _hints(mc.DENORMALIZE),
     "progressive_plan": _hints(mc.PLAN),
+    "train_progressively": _hints((mc.PROGRESSIVE_NEW_LEARNER, mc.PROGRESSIVE_ONE_SIZE,
+                                   mc.PROGRESSIVE_ARGS_SWAPPED, mc.PROGRESSIVE_EPOCHS)),
     "tta_predict": _hints(mc.TTA),
     "mixup": _hints(mc.MIXUP_X, mc.MIXUP_Y),
     "mixup_batch": _hints(mc.MIXUP_BATCH_X, mc.MIXUP_BATCH_Y),
@@ -34,13 +36,19 @@ def test_every_listed_misconception_has_a_case():
         listed[exercise] = set(hints)
     listed["normalize"].add("modifies_inputs")
     listed["label_smoothing_ce"].add("breaks_autograd")
+    listed["train_progressively"].add("did_not_train")
     have = {}
     for exercise, mid in CASES:
         have.setdefault(exercise, set()).add(mid)
     assert have == listed
 
 
-@pytest.mark.parametrize("exercise,misconception", list(CASES), ids=[f"{e}-{m}" for e, m in CASES])
+SLOW = {"train_progressively"}
+"""Exercises whose grading trains a Learner in the worker (imports fastai: seconds)."""
+
+
+@pytest.mark.parametrize("exercise,misconception", [
+    pytest.param(e, m, id=f"{e}-{m}", marks=[pytest.mark.slow] if e in SLOW else []) for e, m in CASES])
 def test_misconception_is_named(grade_source, exercise, misconception):
     result = grade_source(submission_with(CASES[exercise, misconception], SOLUTION.read_text()),
                           chapter="ch7", only={exercise}, skip=set(), timing=False)

@@ -122,3 +122,23 @@ def test_reference_formulas_match_fastai():
     preds, _ = Learner.tta(FakeLearner(), dl=FakeDL(), n=4, beta=0.25)
     expected = tta_reference(passes[4], torch.stack(passes[:4]), 0.25)
     assert torch.allclose(preds, expected, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_training_exercises_score_full_marks(zygote):
+    """The solution's progressive resizing and Imagenette classifier, and the book's progressive
+    resizing (fine_tune after the first stage), pass every test."""
+    result = grade(SOLUTION, chapter="ch7", only=TRAINING, zygote=zygote)
+    assert [e.name for e in result.exercises] == ["train_progressively", "train_imagenette"]
+    assert _failed(result) == []
+    book = grade(BOOK, chapter="ch7", only={"train_progressively"}, zygote=zygote)
+    assert _failed(book) == [] and book.points == book.max_points > 0
+
+
+@pytest.mark.slow
+def test_training_stubs_fail_with_hints(zygote):
+    result = grade(STUBS, chapter="ch7", only=TRAINING, zygote=zygote)
+    assert result.points == 0 and result.max_points > 0
+    for exercise in result.exercises:
+        for test in exercise.tests:
+            assert test.outcome == "failed" and test.hint, (test.name, test.message)
