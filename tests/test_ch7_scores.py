@@ -142,3 +142,34 @@ def test_training_stubs_fail_with_hints(zygote):
     for exercise in result.exercises:
         for test in exercise.tests:
             assert test.outcome == "failed" and test.hint, (test.name, test.message)
+
+
+LOOPS = '''
+def normalize(xb, mean, std):
+    out = torch.empty_like(xb)
+    for i in range(len(xb)):
+        for c in range(xb.shape[-3]):
+            out[i, c] = (xb[i, c] - mean[c]) / std[c]
+    return out
+
+
+def label_smoothing_ce(output, target, eps=0.1):
+    c = output.shape[1]
+    losses = []
+    for row, t in zip(output, target):
+        logp = row - row.logsumexp(0)
+        losses.append((1 - eps) * -logp[t] + eps * -logp.mean())
+    return torch.stack(losses).mean()
+'''
+
+
+@pytest.mark.slow
+def test_python_loops_fail_only_the_speed_tests(grade_source):
+    """Correct but looping over images / rows: every value test passes, the timed test fails."""
+    from misconception_cases import submission_with
+
+    result = grade_source(submission_with(LOOPS, SOLUTION.read_text()), chapter="ch7",
+                          only={"normalize", "label_smoothing_ce"}, skip=set())
+    for exercise in result.exercises:
+        failed = [t for t in exercise.tests if t.outcome != "passed"]
+        assert [t.nodeid.split("::")[-1] for t in failed] == [f"test_{exercise.name}_speed"], exercise.name

@@ -72,11 +72,16 @@ def run(learner, grading):
     if not hasattr(probs, "shape") or tuple(probs.shape) != (len(hidden), len(vocab)):
         return {"feedback": Feedback("the predictions on the hidden images have the wrong shape")}
     figures = imagenette.score(probs, vocab, [w for _, w in hidden])
-    names = [str(n) for n in (reply.get("batch_tfms") or []) + (reply.get("callbacks") or [])
+    names = [str(n)[:100] for n in _listed(reply.get("batch_tfms")) + _listed(reply.get("callbacks"))
              + [reply.get("loss")]]
     used = sorted({imagenette.TECHNIQUES[n] for n in names if n in imagenette.TECHNIQUES})
-    return {"figures": figures, "loss": str(reply.get("loss")), "techniques": used,
+    return {"figures": figures, "loss": str(reply.get("loss"))[:100], "techniques": used,
             "train_seconds": reply.get("train_seconds")}
+
+
+def _listed(value) -> list:
+    """At most 50 names from a reply field that should be a list of class names."""
+    return list(value[:50]) if isinstance(value, list) else []
 
 
 def figures_of(run, request) -> imagenette.ImagenetteFigures:
