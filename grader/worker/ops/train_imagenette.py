@@ -32,8 +32,8 @@ def handle(server, request: dict) -> dict:
     return {
         "vocab": [str(v) for v in learn.dls.vocab],
         "loss": type(learn.loss_func).__name__,
-        "batch_tfms": [type(t).__name__ for t in getattr(learn.dls.train, "after_batch", ())
-                       if t is not None][:50],
+        "batch_tfms": [type(t).__name__ for t in getattr(getattr(learn.dls, "train", None), "after_batch", None)
+                       or () if t is not None][:50],
         "callbacks": [type(cb).__name__ for cb in getattr(learn, "cbs", ())][:50],
         "probs": codec.encode(preds.float()),
         "train_seconds": train_seconds,
