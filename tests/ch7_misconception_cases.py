@@ -26,6 +26,10 @@ def channel_stats(xb):
 def channel_stats(xb):
     return xb.mean(0), xb.std(0)
 """,
+    ("channel_stats", "keepdim"): """
+def channel_stats(xb):
+    return xb.mean(dim=[0, 2, 3], keepdim=True), xb.std(dim=[0, 2, 3], keepdim=True)
+""",
     ("channel_stats", "biased_std"): """
 def channel_stats(xb):
     return xb.mean(dim=(0, 2, 3)), xb.std(dim=(0, 2, 3), unbiased=False)

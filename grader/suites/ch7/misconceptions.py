@@ -34,6 +34,9 @@ CHANNEL_MEAN = (
     M("batch_only", "You reduce over the batch dimension only, giving a C x H x W result; the "
       "per-channel statistics also average over every pixel: `dim=(0, 2, 3)`.",
       lambda xb: xb.mean(dim=0)),
+    M("keepdim", "Your statistics keep the reduced dimensions (shape 1 x C x 1 x 1, as fastai's "
+      "`Normalize` stores them); return one value per channel, shape (C,): drop `keepdim=True` or "
+      "`.flatten()` the result.", lambda xb: xb.mean(dim=_DIMS, keepdim=True)),
 )
 
 CHANNEL_STD = (
@@ -42,6 +45,7 @@ CHANNEL_STD = (
     M("wrong_dims", CHANNEL_MEAN[2].hint, lambda xb: xb.std(dim=(1, 2, 3)) if xb.dim() == 4 else None),
     M("channels_last", CHANNEL_MEAN[3].hint, lambda xb: xb.std(dim=(0, 1, 2)) if xb.dim() == 4 else None),
     M("batch_only", CHANNEL_MEAN[4].hint, lambda xb: xb.std(dim=0)),
+    M("keepdim", CHANNEL_MEAN[5].hint, lambda xb: xb.std(dim=_DIMS, keepdim=True)),
     M("biased_std", "Your standard deviation divides by n (`unbiased=False`, `correction=0`, or "
       "sqrt(mean of squared deviations)); this exercise, like torch's `std()` and fastai's "
       "`Normalize`, uses the unbiased estimate, which divides by n - 1.",
