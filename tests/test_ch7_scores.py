@@ -181,3 +181,15 @@ def test_book_imagenette_training_scores_full_marks(zygote):
     """The book's DataBlock, xresnet and LabelSmoothingCrossEntropy (minutes on a CPU: 262 s measured)."""
     result = grade(BOOK, chapter="ch7", only={"train_imagenette"}, zygote=zygote)
     assert _failed(result) == [] and result.points == result.max_points > 0
+
+
+def test_timer_builds_integer_labels_for_the_label_smoothing_speed_test():
+    """The `labels` input kind (class indices) that chapter 7's timed loss needs, same values per seed."""
+    import torch
+
+    from grader.worker.ops.time import build
+
+    spec = [{"kind": "labels", "shape": [1000], "classes": 10}]
+    first, again = build(spec, 3, "cpu")[0], build(spec, 3, "cpu")[0]
+    assert first.dtype == torch.int64 and first.shape == (1000,)
+    assert int(first.min()) == 0 and int(first.max()) == 9 and torch.equal(first, again)
