@@ -12,6 +12,7 @@ from grader.suites.ch7 import imagenette
 from grader.suites.ch7.imagenette_data import CLASSES, FOLDER, WNIDS, make_hidden_set, make_imagenette
 
 IMAGENETTE_160_URL = "https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz"  # URLs.IMAGENETTE_160
+IMAGENETTE_URL = "https://s3.amazonaws.com/fast-ai-imageclas/imagenette2.tgz"  # URLs.IMAGENETTE (the book's)
 
 
 def _digest(root):
@@ -74,3 +75,5 @@ def test_untar_data_finds_the_generated_imagenette(tmp_path, monkeypatch):
     path = FastDownload(cfg, base=str(tmp_path / "fastai")).get(IMAGENETTE_160_URL)
     assert path == made["IMAGENETTE_160"] and path.name == FOLDER
     assert (path / "train" / WNIDS[0]).is_dir() and (path / "val" / WNIDS[-1]).is_dir()
+    book = FastDownload(cfg, base=str(tmp_path / "fastai")).get(IMAGENETTE_URL)
+    assert book == made["IMAGENETTE"] and (book / "train" / WNIDS[0]).is_dir()

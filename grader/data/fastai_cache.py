@@ -29,9 +29,10 @@ DATASETS = {"PASCAL_2007": "pascal_2007", "BIWI_HEAD_POSE": "biwi_head_pose"}
 """fastai `URLs` attribute -> the folder `untar_data` extracts it to (under the config's data dir)."""
 CONFIG = {"data": "data", "archive": "archive", "storage": "tmp", "model": "models"}
 """fastai's default `config.ini` keys (what `fastai_cfg()` would create)."""
-CHAPTER_DATASETS = {"IMAGENETTE_160": "imagenette2-160"}
+CHAPTER_DATASETS = {"IMAGENETTE_160": "imagenette2-160", "IMAGENETTE": "imagenette2"}
 """Chapters' own generated data sets (`URLs` attribute -> folder), made by their chapter packages
-(`grader.suites.ch7.imagenette_data`). Not part of `real_data_status`: a cache holding the real
+(`grader.suites.ch7.imagenette_data`; the book's chapter 7 reads `URLs.IMAGENETTE`, the exercises
+`URLs.IMAGENETTE_160`: the same generated images in both). Not part of `real_data_status`: a cache holding the real
 chapter 6 data sets stays "real" without them."""
 BEARS = "bears"
 """Folder (under the data dir) of the generated bear images, for the multi-label bear exercise."""
@@ -96,7 +97,7 @@ def _chapter_generator(name: str):
     """The function that writes a chapter's data set (imported when needed)."""
     from grader.suites.ch7.imagenette_data import make_imagenette
 
-    return {"IMAGENETTE_160": make_imagenette}[name]
+    return {"IMAGENETTE_160": make_imagenette, "IMAGENETTE": make_imagenette}[name]
 
 
 def data_dir(fastai_home: Path) -> Path:
