@@ -86,3 +86,18 @@ def test_progressive_training_that_raises_is_a_message_not_a_crash(grade_source)
     failed = failing(result, "train_progressively")
     assert result.points == 0 and len(failed) == 4
     assert all("ValueError" in t.message for t in failed)
+
+
+@pytest.mark.slow
+def test_a_hanging_progressive_training_is_stopped_once(grade_source):
+    """A plan that never ends is stopped at the plan's limit, and the second plan is not tried."""
+    import time
+
+    body = "def train_progressively(learn, get_dls, stages, lr):\n    while True:\n        pass\n"
+    started = time.monotonic()
+    result = grade_source(body, chapter="ch7", only={"train_progressively"}, skip=set(), timing=False)
+    failed = failing(result, "train_progressively")
+    assert result.points == 0 and len(failed) == 4
+    assert all(t.misconception == "too_slow" for t in failed)
+    from grader.suites.ch7.test_progressive_training import PLAN_SECONDS
+    assert time.monotonic() - started < 2 * PLAN_SECONDS

@@ -18,6 +18,8 @@ from grader.worker.client import WorkerFault
 pytestmark = pytest.mark.exercise("train_progressively")
 NAME = "train_progressively"
 ITEMS = 16
+PLAN_SECONDS = 120.0
+"""Time for one plan's request, the worker's first fastai import included (seconds of training)."""
 MAX_RECORDS = 10_000
 """Most training batches read from the reply (the plans train a few dozen)."""
 INITIAL_SIZE = 6
@@ -37,15 +39,24 @@ def _fault(reply):
 def runs(learner, grading):
     """Each plan's records, or the Feedback its tests report."""
     learner.require(NAME)
-    budget = min(float(grading.options.get("bear_budget", 600)), 300.0)
+    budget = min(float(grading.options.get("bear_budget", 600)), PLAN_SECONDS)
     out = {}
     for case, plan in PLANS.items():
+        hung = next((f for f in out.values() if isinstance(f, Feedback) and f.misconception == "too_slow"), None)
+        if hung is not None:  # one hang is enough: the next plan would wait as long again
+            out[case] = hung
+            continue
         try:
             reply = learner.worker.request({"op": "train_progressively", "stages": [list(s) for s in plan],
                                             "lr": 1e-3, "items": ITEMS}, timeout=budget,
                                            during=f"training with `{NAME}`")
         except WorkerFault as exc:
-            out[case] = Feedback(f"`{NAME}` did not finish: {exc.fault.message}", fault=exc.fault)
+            timeout = exc.fault.kind == "timeout"
+            out[case] = Feedback(f"`{NAME}` did not finish: {exc.fault.message}", fault=exc.fault,
+                                 misconception="too_slow" if timeout else None,
+                                 hint=f"Each plan here trains a tiny model for a few epochs: it takes "
+                                      f"seconds. Make sure every stage ends (at most {PLAN_SECONDS:.0f} s "
+                                      f"for a plan)." if timeout else None)
             continue
         if not reply.get("ok"):
             out[case] = fault_feedback(NAME, _fault(reply))

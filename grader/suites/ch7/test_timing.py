@@ -7,7 +7,6 @@ Python loop over items or channels fails by far more.
 """
 
 import pytest
-import torch
 import torch.nn.functional as F
 
 from grader.suite.timing import TimedCase, check_speed
