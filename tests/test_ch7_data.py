@@ -77,3 +77,11 @@ def test_untar_data_finds_the_generated_imagenette(tmp_path, monkeypatch):
     assert (path / "train" / WNIDS[0]).is_dir() and (path / "val" / WNIDS[-1]).is_dir()
     book = FastDownload(cfg, base=str(tmp_path / "fastai")).get(IMAGENETTE_URL)
     assert book == made["IMAGENETTE"] and (book / "train" / WNIDS[0]).is_dir()
+
+
+def test_grader_data_imagenette_writes_the_tree(tmp_path, capsys):
+    from grader.commands import data
+
+    assert data.main(kind="imagenette", dest=tmp_path / "out", n=2) == 0
+    assert len(list((tmp_path / "out" / "train").rglob("*.JPEG"))) == 20
+    assert "wrote" in capsys.readouterr().out
