@@ -92,7 +92,28 @@ CH6 = Chapter(
     aliases={"bear": "train_bear_classifier", "bce": "binary_cross_entropy"},
 )
 
-CHAPTERS = {CH6.name: CH6}
+CH7 = Chapter(
+    name="ch7",
+    title="Training a state-of-the-art model (Imagenette)",
+    exercises=(
+        Exercise("channel_stats", "Per-channel mean and std"),
+        Exercise("normalize", "Normalize per channel"),
+        Exercise("denormalize", "Undo normalization"),
+        Exercise("progressive_plan", "Progressive resizing plan"),
+        Exercise("train_progressively", "Progressive resizing on a Learner", slow=True),
+        Exercise("tta_predict", "Test-time augmentation arithmetic"),
+        Exercise("mixup", "Mixup of two images"),
+        Exercise("mixup_batch", "Mixup of a batch"),
+        Exercise("label_smoothing_ce", "Label smoothing cross-entropy"),
+        Exercise("train_imagenette", "Imagenette-style classifier", slow=True),
+    ),
+    default_submission="exercises/ch7.py",
+    questionnaire_sheet="ch7_questionnaire.md",
+    aliases={"imagenette": "train_imagenette", "progressive": "train_progressively",
+             "ls": "label_smoothing_ce", "tta": "tta_predict"},
+)
+
+CHAPTERS = {CH6.name: CH6, CH7.name: CH7}
 
 
 def get_chapter(name: str) -> Chapter:

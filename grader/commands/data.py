@@ -8,12 +8,13 @@ from pathlib import Path
 from grader.errors import UsageError
 
 NAME = "data"
-HELP = "write a generated data set: pascal, biwi or bears"
+HELP = "write a generated data set: pascal, biwi, bears or imagenette"
 
 KINDS = {
     "pascal": "PASCAL 2007-style train.csv (fname, labels, is_valid) and train/*.jpg",
     "biwi": "BIWI head-pose tree: NN/frame_XXXXX_rgb.jpg, _pose.txt and rgb.cal",
     "bears": "bear images (black, grizzly, teddy; none or two per image) and labels.csv",
+    "imagenette": "Imagenette-style train/ and val/ folders named by WordNet ids, noisy_imagenette.csv",
 }
 
 
@@ -42,6 +43,8 @@ def main(*, kind: str, dest: Path, seed: int = 0, n: int | None = None) -> int:
         from grader.data.pascal import make_pascal as make
     elif kind == "biwi":
         from grader.data.biwi import make_biwi as make
+    elif kind == "imagenette":  # --n: training images per class
+        from grader.suites.ch7.imagenette_data import make_imagenette as make
     else:
         from grader.data.bears import make_bears as make
     out = make(dest, seed=seed, **extra)

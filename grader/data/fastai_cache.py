@@ -29,6 +29,11 @@ DATASETS = {"PASCAL_2007": "pascal_2007", "BIWI_HEAD_POSE": "biwi_head_pose"}
 """fastai `URLs` attribute -> the folder `untar_data` extracts it to (under the config's data dir)."""
 CONFIG = {"data": "data", "archive": "archive", "storage": "tmp", "model": "models"}
 """fastai's default `config.ini` keys (what `fastai_cfg()` would create)."""
+CHAPTER_DATASETS = {"IMAGENETTE_160": "imagenette2-160", "IMAGENETTE": "imagenette2"}
+"""Chapters' own generated data sets (`URLs` attribute -> folder), made by their chapter packages
+(`grader.suites.ch7.imagenette_data`; the book's chapter 7 reads `URLs.IMAGENETTE`, the exercises
+`URLs.IMAGENETTE_160`: the same generated images in both). Not part of `real_data_status`: a cache holding the real
+chapter 6 data sets stays "real" without them."""
 BEARS = "bears"
 """Folder (under the data dir) of the generated bear images, for the multi-label bear exercise."""
 PASCAL_ROWS = 100
@@ -79,8 +84,20 @@ def populate(fastai_home: Path, *, bears: bool = True) -> dict[str, Path]:
             if dest.exists():
                 shutil.rmtree(dest)
             made[BEARS] = make_bears(dest)
+    for name, folder in CHAPTER_DATASETS.items():
+        dest = data / folder
+        if dest.exists():
+            shutil.rmtree(dest)
+        made[name] = _chapter_generator(name)(dest)
     (home / _DONE).write_text(grader.__version__)
     return made
+
+
+def _chapter_generator(name: str):
+    """The function that writes a chapter's data set (imported when needed)."""
+    from grader.suites.ch7.imagenette_data import make_imagenette
+
+    return {"IMAGENETTE_160": make_imagenette, "IMAGENETTE": make_imagenette}[name]
 
 
 def data_dir(fastai_home: Path) -> Path:
@@ -127,8 +144,9 @@ def _generators_digest() -> str:
 
     digest = hashlib.sha256(f"{PASCAL_ROWS} {BIWI_FRAMES}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("pascal.py", "biwi.py", "bears.py", "fastai_cache.py"):
-        path = here / name
+    chapters = here.parent / "suites"
+    for path in [here / n for n in ("pascal.py", "biwi.py", "bears.py", "fastai_cache.py")] + [
+            chapters / "ch7" / "imagenette_data.py"]:
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest()[:10]
 
@@ -145,6 +163,7 @@ def copy_generated(fastai_home: Path) -> dict[str, Path]:
     made = {name: data / folder for name, folder in DATASETS.items()}
     if (data / BEARS).is_dir():
         made[BEARS] = data / BEARS
+    made.update({name: data / folder for name, folder in CHAPTER_DATASETS.items() if (data / folder).is_dir()})
     return made
 
 

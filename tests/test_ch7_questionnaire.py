@@ -1,0 +1,64 @@
+"""The chapter 7 questionnaire: its sheet, rubric, model answers and a hand-labelled answer set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "questionnaire_answers" / "ch7_answers.json"
+ANSWERS = json.loads(DATA.read_text())["answers"]
+RUBRIC = load_rubric("ch7")
+
+
+def case_id(case: dict) -> str:
+    return f"q{case['question']}-{case['label']}-{case['style']}"
+
+
+def grade(case: dict):
+    return grade_questionnaire({case["question"]: case["text"]}, chapter="ch7").question(case["question"])
+
+
+def test_rubric_has_15_questions_with_concepts_feedback_and_model_answers():
+    assert RUBRIC.chapter == "ch7" and sorted(RUBRIC.questions) == list(range(1, 16))
+    for q in RUBRIC.questions.values():
+        assert q.model_answer and q.concepts
+        assert all(c.feedback and c.points > 0 for c in q.concepts)
+
+
+def test_sheet_has_every_heading_and_no_answers():
+    sheet = ROOT / "exercises" / "ch7_questionnaire.md"
+    text = sheet.read_text()
+    for number, q in RUBRIC.questions.items():
+        assert f"\n## {number}. {q.question}\n" in text
+    assert read_answer_sheet(sheet) == {}
+    graded = grade_questionnaire(read_answer_sheet(sheet), chapter="ch7")
+    assert len(graded.questions) == 15 and graded.points == 0
+
+
+def test_model_answers_score_full_marks():
+    graded = grade_questionnaire(read_answer_sheet(ROOT / "solutions" / "ch7_questionnaire.md"), chapter="ch7")
+    assert graded.points == graded.max_points == RUBRIC.max_points > 0
+
+
+def test_every_question_has_labelled_answers():
+    assert {c["question"] for c in ANSWERS if c["label"] == "correct"} == set(RUBRIC.questions)
+    assert {c["question"] for c in ANSWERS if c["label"] == "wrong"} == set(RUBRIC.questions)
+
+
+@pytest.mark.parametrize("case", [c for c in ANSWERS if c["label"] == "correct"], ids=case_id)
+def test_correct_answers_get_full_marks(case):
+    q = grade(case)
+    assert q.points == q.max_points and not q.needs_review, (q.concepts_missing, q.review_reason)
+
+
+@pytest.mark.parametrize("case", [c for c in ANSWERS if c["label"] != "correct"], ids=case_id)
+def test_wrong_and_review_answers_do_not_get_full_marks(case):
+    q = grade(case)
+    assert q.points < q.max_points
+    if case["label"] == "review":
+        assert q.needs_review
