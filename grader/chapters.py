@@ -92,7 +92,28 @@ CH6 = Chapter(
     aliases={"bear": "train_bear_classifier", "bce": "binary_cross_entropy"},
 )
 
-CHAPTERS = {CH6.name: CH6}
+CH5 = Chapter(
+    name="ch5",
+    title="Image classification (pet breeds, cross-entropy, learning rates, fine-tuning)",
+    exercises=(
+        Exercise("label_from_name", "Breed from a file name (regular expression)"),
+        Exercise("species", "Cat or dog from the file name's capital letter"),
+        Exercise("pets_datablock", "Pets DataBlock with presizing"),
+        Exercise("softmax", "softmax from scratch"),
+        Exercise("log_softmax", "log_softmax from scratch"),
+        Exercise("nll_loss", "Negative log-likelihood from scratch"),
+        Exercise("cross_entropy", "Cross-entropy loss from scratch"),
+        Exercise("suggest_lr", "Learning rates from an LR-finder curve"),
+        Exercise("lr_groups", "Discriminative learning rates across parameter groups"),
+        Exercise("fine_tune_by_hand", "fine_tune by hand: freeze, train, unfreeze, train"),
+        Exercise("train_pet_classifier", "Pet-breed classifier", slow=True),
+    ),
+    default_submission="exercises/ch5.py",
+    aliases={"pets": "train_pet_classifier", "ce": "cross_entropy", "nll": "nll_loss",
+             "datablock": "pets_datablock", "fine_tune": "fine_tune_by_hand"},
+)
+
+CHAPTERS = {CH5.name: CH5, CH6.name: CH6}
 
 
 def get_chapter(name: str) -> Chapter:

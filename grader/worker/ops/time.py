@@ -119,7 +119,8 @@ def build(specs: list[dict], seed: int, device: str) -> list:
     """The base inputs described by `specs`, from `seed` (the same values in any process).
 
     A spec is `{"kind": "uniform", "shape": [r, c], "low": -4, "high": 4, "vary": True}` (floats),
-    `{"kind": "binary", "shape": [r, c], "p": 0.4}` (0./1. floats), or `{"kind": "value", "value": 2.0}`.
+    `{"kind": "binary", "shape": [r, c], "p": 0.4}` (0./1. floats), `{"kind": "classes", "shape": [r],
+    "classes": c}` (int64 class indices), or `{"kind": "value", "value": 2.0}`.
     Values are drawn on the device by its own generator (the same seed gives the same values in any
     process on the same device), so large GPU inputs need no copy from the CPU.
     """
@@ -138,6 +139,8 @@ def build(specs: list[dict], seed: int, device: str) -> list:
             tensor = torch.rand(shape, generator=g, device=device) * (high - low) + low
         elif kind == "binary":
             tensor = (torch.rand(shape, generator=g, device=device) < float(spec["p"])).float()
+        elif kind == "classes":
+            tensor = torch.randint(0, int(spec["classes"]), shape, generator=g, device=device)
         else:
             raise ValueError(f"unknown input kind {kind!r}")
         out.append(tensor)
