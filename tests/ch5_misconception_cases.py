@@ -175,5 +175,106 @@ def lr_groups(lr, n_groups):
         return [lr.stop / 10] + [lr.stop] * (n_groups - 1)
     return [lr] * n_groups
 """,
+    # exercise 2: pets_datablock; exercise 6: fine_tune_by_hand
+    ('pets_datablock', 'label_from_path'): """
+def pets_datablock():
+    from fastai.vision.all import (CategoryBlock, DataBlock, ImageBlock, RandomSplitter, RegexLabeller,
+                                   Resize, aug_transforms, get_image_files, using_attr)
+    return DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=get_image_files,
+                     splitter=RandomSplitter(seed=42), get_y=RegexLabeller(r'(.+)_\\d+.jpg$'),
+                     item_tfms=Resize(460), batch_tfms=aug_transforms(size=224, min_scale=0.75))
+""",
+    ('pets_datablock', 'no_seed'): """
+def pets_datablock():
+    from fastai.vision.all import (CategoryBlock, DataBlock, ImageBlock, RandomSplitter, RegexLabeller,
+                                   Resize, aug_transforms, get_image_files, using_attr)
+    return DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=get_image_files,
+                     splitter=RandomSplitter(), get_y=using_attr(RegexLabeller(r'(.+)_\\d+.jpg$'), 'name'),
+                     item_tfms=Resize(460), batch_tfms=aug_transforms(size=224, min_scale=0.75))
+""",
+    ('pets_datablock', 'no_presizing'): """
+def pets_datablock():
+    from fastai.vision.all import (CategoryBlock, DataBlock, ImageBlock, RandomSplitter, RegexLabeller,
+                                   Resize, aug_transforms, get_image_files, using_attr)
+    return DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=get_image_files,
+                     splitter=RandomSplitter(seed=42), get_y=using_attr(RegexLabeller(r'(.+)_\\d+.jpg$'), 'name'),
+                     item_tfms=Resize(224), batch_tfms=aug_transforms(size=224, min_scale=0.75))
+""",
+    ('pets_datablock', 'batch_size_missing'): """
+def pets_datablock():
+    from fastai.vision.all import (CategoryBlock, DataBlock, ImageBlock, RandomSplitter, RegexLabeller,
+                                   Resize, aug_transforms, get_image_files, using_attr)
+    return DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=get_image_files,
+                     splitter=RandomSplitter(seed=42), get_y=using_attr(RegexLabeller(r'(.+)_\\d+.jpg$'), 'name'),
+                     item_tfms=Resize(460), batch_tfms=aug_transforms(min_scale=0.75))
+""",
+    ('pets_datablock', 'min_scale'): """
+def pets_datablock():
+    from fastai.vision.all import (CategoryBlock, DataBlock, ImageBlock, RandomSplitter, RegexLabeller,
+                                   Resize, aug_transforms, get_image_files, using_attr)
+    return DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=get_image_files,
+                     splitter=RandomSplitter(seed=42), get_y=using_attr(RegexLabeller(r'(.+)_\\d+.jpg$'), 'name'),
+                     item_tfms=Resize(460), batch_tfms=aug_transforms(size=224))
+""",
+    ('pets_datablock', 'no_augmentation'): """
+def pets_datablock():
+    from fastai.vision.all import (CategoryBlock, DataBlock, ImageBlock, RandomSplitter, RegexLabeller,
+                                   Resize, aug_transforms, get_image_files, using_attr, RandomResizedCropGPU)
+    return DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=get_image_files,
+                     splitter=RandomSplitter(seed=42), get_y=using_attr(RegexLabeller(r'(.+)_\\d+.jpg$'), 'name'),
+                     item_tfms=Resize(460), batch_tfms=[RandomResizedCropGPU(224, min_scale=0.75)])
+""",
+    ("fine_tune_by_hand", 'not_frozen'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.fit_one_cycle(freeze_epochs, slice(base_lr), pct_start=0.99)
+    learn.unfreeze()
+    learn.fit_one_cycle(epochs, slice(base_lr / 200, base_lr / 2), pct_start=0.3, div=5.0)
+""",
+    ("fine_tune_by_hand", 'not_unfrozen'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.freeze()
+    learn.fit_one_cycle(freeze_epochs, slice(base_lr), pct_start=0.99)
+    learn.fit_one_cycle(epochs, slice(base_lr / 200, base_lr / 2), pct_start=0.3, div=5.0)
+""",
+    ("fine_tune_by_hand", 'not_one_cycle'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.freeze()
+    learn.fit(freeze_epochs, slice(base_lr))
+    learn.unfreeze()
+    learn.fit(epochs, slice(base_lr / 200, base_lr / 2))
+""",
+    ("fine_tune_by_hand", 'no_discriminative_lr'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.freeze()
+    learn.fit_one_cycle(freeze_epochs, slice(base_lr), pct_start=0.99)
+    learn.unfreeze()
+    learn.fit_one_cycle(epochs, base_lr / 2, pct_start=0.3, div=5.0)
+""",
+    ("fine_tune_by_hand", 'base_lr_not_halved'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.freeze()
+    learn.fit_one_cycle(freeze_epochs, slice(base_lr), pct_start=0.99)
+    learn.unfreeze()
+    learn.fit_one_cycle(epochs, slice(base_lr / 100, base_lr), pct_start=0.3, div=5.0)
+""",
+    ("fine_tune_by_hand", 'epochs_swapped'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.freeze()
+    learn.fit_one_cycle(epochs, slice(base_lr), pct_start=0.99)
+    learn.unfreeze()
+    learn.fit_one_cycle(freeze_epochs, slice(base_lr / 200, base_lr / 2), pct_start=0.3, div=5.0)
+""",
+    ("fine_tune_by_hand", 'wrong_pct_start'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.freeze()
+    learn.fit_one_cycle(freeze_epochs, slice(base_lr))
+    learn.unfreeze()
+    learn.fit_one_cycle(epochs, slice(base_lr / 200, base_lr / 2))
+""",
+    ("fine_tune_by_hand", 'phases'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.unfreeze()
+    learn.fit_one_cycle(epochs, slice(base_lr / 200, base_lr / 2), pct_start=0.3, div=5.0)
+""",
 }
 """(exercise, misconception) -> source: each must fail that exercise with that misconception named."""

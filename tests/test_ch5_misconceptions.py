@@ -23,6 +23,8 @@ HINTS = {
     "cross_entropy": {**_ids(mc.CROSS_ENTROPY), "breaks_autograd": mc.CE_NOT_DIFFERENTIABLE},
     "suggest_lr": _ids(mc.SUGGEST_LR),
     "lr_groups": _ids(mc.LR_GROUPS),
+    "pets_datablock": mc.DATABLOCK,
+    "fine_tune_by_hand": mc.FINE_TUNE_HINTS,
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 import torch
@@ -40,6 +39,27 @@ SPECIES = (
 )
 SPECIES_BOOL = M("returns_bool", "Return the species as a word, 'cat' or 'dog', not a bool: a label "
                  "function returns the label itself.")
+
+# -- exercise 2: pets_datablock (facts compared in test_datablock.py) ------------------------------
+
+DATABLOCK = {
+    "label_from_path": "Your labels contain the folder: the regular expression sees the whole path. Apply "
+                       "it to the file name only: `get_y=using_attr(RegexLabeller(pat), 'name')`.",
+    "no_seed": "Your split changes from one build to the next: give the splitter a seed, "
+               "`RandomSplitter(seed=42)`, so training and validation sets stay the same across runs.",
+    "no_presizing": "Presizing resizes every item to a LARGE size first (`item_tfms=Resize(460)`), and "
+                    "crops to the final 224 pixels only on the batch, after augmentation. Your items are "
+                    "already small, so the augmentations work on fewer pixels and leave empty borders.",
+    "batch_size_missing": "Your batches are not 224 x 224: pass the final size to the batch augmentations, "
+                          "`aug_transforms(size=224, min_scale=0.75)`, which crops on the GPU after "
+                          "augmenting.",
+    "min_scale": "Pass `min_scale=0.75` too: `aug_transforms(size=224, min_scale=0.75)` picks a random "
+                 "crop keeping 75-100% of each image on every batch; with the default (1.0) every batch "
+                 "is only resized, the same crop every epoch.",
+    "no_augmentation": "The batch transforms must augment (flip, rotate, zoom, warp, lighting) and crop: "
+                       "`batch_tfms=aug_transforms(size=224, min_scale=0.75)`.",
+}
+"""Misconception id -> hint."""
 
 # -- exercise 3: softmax, log_softmax, nll_loss, cross_entropy --------------------------------------
 
@@ -220,7 +240,3 @@ FINE_TUNE_HINTS = {
     "phases": "fine_tune runs exactly two phases: `fit_one_cycle(freeze_epochs, ...)` while frozen, then "
               "`fit_one_cycle(epochs, ...)` after `unfreeze()`.",
 }
-
-
-def finite(x: float) -> bool:
-    return isinstance(x, float) and math.isfinite(x)
