@@ -61,13 +61,16 @@ def stable_test(learner, name, reference, misconceptions, *, with_targets=False)
     expect_close(got, expected, name=name, inputs=inputs, misconceptions=misconceptions, atol=1e-4, rtol=1e-4)
 
 
-def unchanged_test(learner, name, misconceptions, *, with_targets=False):
+def unchanged_test(learner, name, reference, misconceptions, *, with_targets=False):
+    """Pays only with the right value: leaving inputs alone is something a constant answer does too."""
     x, t = make_case(*CASES["4 items, 3 classes"])
     inputs = (x, t) if with_targets else (x,)
     out = learner.outcome(name, *inputs, return_args=True)
     if out.fault is not None:
         raise fault_feedback(name, out.fault, misconceptions)
     expect_unchanged(list(inputs), out.args_after, name=name, labels=["x", "targets"][:len(inputs)])
+    expect_tensor(out.value, name=name)
+    expect_close(out.value, reference(*inputs), name=name, inputs=inputs, misconceptions=misconceptions)
 
 
 # -- softmax ---------------------------------------------------------------------------------------
@@ -87,8 +90,8 @@ def test_softmax_values(learner, case):
 @pytest.mark.exercise("softmax")
 @pytest.mark.points(1)
 def test_softmax_input_unchanged(learner):
-    """Leaves `x` unchanged"""
-    unchanged_test(learner, "softmax", SOFTMAX_ALL)
+    """Leaves `x` unchanged (and returns the right values)"""
+    unchanged_test(learner, "softmax", softmax_reference, SOFTMAX_ALL)
 
 
 @pytest.mark.exercise("softmax")
@@ -149,8 +152,8 @@ def test_nll_loss_on_log_probabilities(learner):
 @pytest.mark.exercise("nll_loss")
 @pytest.mark.points(1)
 def test_nll_loss_inputs_unchanged(learner):
-    """Leaves `inputs` and `targets` unchanged"""
-    unchanged_test(learner, "nll_loss", NLL_ALL, with_targets=True)
+    """Leaves `inputs` and `targets` unchanged (and returns the right value)"""
+    unchanged_test(learner, "nll_loss", nll_reference, NLL_ALL, with_targets=True)
 
 
 # -- cross_entropy ---------------------------------------------------------------------------------
