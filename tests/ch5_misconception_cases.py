@@ -271,6 +271,10 @@ def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
     learn.unfreeze()
     learn.fit_one_cycle(epochs, slice(base_lr / 200, base_lr / 2))
 """,
+    ("fine_tune_by_hand", 'calls_fine_tune'): """
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
+    learn.fine_tune(epochs, base_lr, freeze_epochs)
+""",
     ("fine_tune_by_hand", 'phases'): """
 def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
     learn.unfreeze()

@@ -237,6 +237,8 @@ FINE_TUNE_HINTS = {
                       "one; yours are the other way round.",
     "wrong_pct_start": "fine_tune's frozen phase uses `pct_start=0.99` (nearly all warm-up) and its "
                        "unfrozen phase `pct_start=0.3` with `div=5.0`; pass them to `fit_one_cycle`.",
+    "calls_fine_tune": "The exercise is to write what `fine_tune` does, not to call it: use `learn.freeze()`, "
+                       "`learn.fit_one_cycle(...)` and `learn.unfreeze()` yourself.",
     "phases": "fine_tune runs exactly two phases: `fit_one_cycle(freeze_epochs, ...)` while frozen, then "
               "`fit_one_cycle(epochs, ...)` after `unfreeze()`.",
 }

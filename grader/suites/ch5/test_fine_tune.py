@@ -135,6 +135,9 @@ def run_learner(learner, args) -> list[dict]:
         from grader.worker.client import _fault_from_error
 
         raise fault_feedback(NAME, _fault_from_error(reply.get("error") or {}))
+    if reply.get("called_fine_tune") is not False:
+        raise Feedback(f"`{NAME}` calls `learn.fine_tune` itself", hint=FINE_TUNE_HINTS["calls_fine_tune"],
+                       misconception="calls_fine_tune")
     return _as_phases(reply.get("phases"))
 
 

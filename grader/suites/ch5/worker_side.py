@@ -70,10 +70,25 @@ def fine_tune(server, request: dict) -> dict:
     from grader.suites.ch5.schedule import record
     from grader.worker.server import _seed
 
+    import fastai.callback.schedule  # noqa: F401 - defines Learner.fine_tune
+    from fastai.learner import Learner
+
     fn = server._function("fine_tune_by_hand")
     _seed()
-    phases = record(lambda learn: fn(learn, *request["args"]))
-    return {"phases": phases}
+    called = []
+    original = Learner.__dict__.get("fine_tune")
+
+    def watched(self, *args, **kwargs):  # the exercise is to write fine_tune, not to call it
+        called.append(True)
+        return original(self, *args, **kwargs)
+
+    phases = []
+    try:
+        phases = record(lambda learn: (setattr(Learner, "fine_tune", watched), fn(learn, *request["args"])))
+    finally:
+        if original is not None:
+            Learner.fine_tune = original
+    return {"phases": phases, "called_fine_tune": bool(called)}
 
 
 # -- exercise 7: train_pet_classifier -----------------------------------------------------------------
