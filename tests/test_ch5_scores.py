@@ -65,3 +65,17 @@ def lr_groups(lr, n_groups): return [1e-3] * n_groups
                                                         "lr_groups"}, timing=False)
     earned = [(t.nodeid, t.points) for e in result.exercises for t in e.tests if t.points]
     assert earned == []
+
+
+def test_a_loop_over_rows_fails_the_speed_test_only(grade_source):
+    """Right values, Python loop: every value test passes, the timed test fails with the vectorise hint."""
+    source = """
+import torch
+def softmax(x):
+    return torch.stack([r.exp() / r.exp().sum() for r in x])
+"""
+    result = grade_source(source, chapter="ch5", only={"softmax"})
+    tests = result.exercises[0].tests
+    timed = [t for t in tests if "vectorised" in t.name]
+    assert timed and timed[0].outcome == "failed" and "vectorise" in timed[0].hint
+    assert all(t.outcome == "passed" for t in tests if t not in timed and not t.stretch)
