@@ -34,7 +34,8 @@ def pets_datablock():
     random with seed 42 (20% validation), labelled from the file name with a regular expression; every
     item resized to 460 pixels (on the CPU), then each batch augmented and cropped to 224 pixels with
     `aug_transforms(size=224, min_scale=0.75)`. Import what you need from `fastai.vision.all` inside
-    the function. Returns the DataBlock (not the DataLoaders): the grader builds it on its own images.
+    the function. Returns the DataBlock (not the DataLoaders): the grader builds it on its own images,
+    as the chapter does, with `dblock.dataloaders(path/'images')`.
     """
     raise NotImplementedError
 

@@ -61,9 +61,9 @@ def train_pet_classifier(path):
                      get_items=get_image_files,
                      splitter=RandomSplitter(seed=42),
                      get_y=using_attr(RegexLabeller(r'(.+)_\d+.jpg$'), 'name'),
-                     item_tfms=Resize(64))
+                     item_tfms=Resize(48))
     dls = pets.dataloaders(path/"images", bs=32, num_workers=0)
     from grader.suites.ch5.pet_reference import pet_cnn
     learn = vision_learner(dls, pet_cnn, pretrained=False, metrics=error_rate)
-    learn.fit_one_cycle(12, 2e-2)
+    learn.fit_one_cycle(5, 2e-2)
     return learn
