@@ -59,10 +59,11 @@ def nll_loss(inputs, targets): return torch.tensor(1.0)
 def cross_entropy(acts, targets): return torch.tensor(2.0, requires_grad=True)
 def suggest_lr(lrs, losses): return (1e-3, 1e-3)
 def lr_groups(lr, n_groups): return [1e-3] * n_groups
+def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1): learn.fit_one_cycle(1, 1e-3)
 """
     result = grade_source(source, chapter="ch5", only={"label_from_name", "species", "softmax", "log_softmax",
                                                         "nll_loss", "cross_entropy", "suggest_lr",
-                                                        "lr_groups"}, timing=False)
+                                                        "lr_groups", "fine_tune_by_hand"}, timing=False)
     earned = [(t.nodeid, t.points) for e in result.exercises for t in e.tests if t.points]
     assert earned == []
 
