@@ -38,6 +38,8 @@ class Chapter:
     """File name of the questionnaire answer sheet beside a `.py` submission."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Short names accepted by `--only`/`--skip` (`bear` for `train_bear_classifier`)."""
+    code_checks: dict[int, str] = field(default_factory=dict)
+    """Questionnaire questions whose answer is code -> the exercise whose tests check that code."""
 
     @property
     def suite(self) -> Path:
@@ -90,6 +92,31 @@ CH6 = Chapter(
     default_submission="exercises/ch6.py",
     questionnaire_sheet="ch6_questionnaire.md",
     aliases={"bear": "train_bear_classifier", "bce": "binary_cross_entropy"},
+    code_checks={15: "sigmoid_range"},
+)
+
+CH5 = Chapter(
+    name="ch5",
+    title="Image classification (pet breeds, cross-entropy, learning rates, fine-tuning)",
+    exercises=(
+        Exercise("label_from_name", "Breed from a file name (regular expression)"),
+        Exercise("species", "Cat or dog from the file name's capital letter"),
+        Exercise("pets_datablock", "Pets DataBlock with presizing"),
+        Exercise("softmax", "softmax from scratch"),
+        Exercise("log_softmax", "log_softmax from scratch"),
+        Exercise("nll_loss", "Negative log-likelihood from scratch"),
+        Exercise("cross_entropy", "Cross-entropy loss from scratch"),
+        Exercise("suggest_lr", "Learning rates from an LR-finder curve"),
+        Exercise("lr_groups", "Discriminative learning rates across parameter groups"),
+        Exercise("fine_tune_by_hand", "fine_tune by hand: freeze, train, unfreeze, train"),
+        Exercise("train_pet_classifier", "Pet-breed classifier", slow=True),
+    ),
+    default_submission="exercises/ch5.py",
+    questionnaire_sheet="ch5_questionnaire.md",
+    aliases={"pets": "train_pet_classifier", "ce": "cross_entropy", "nll": "nll_loss",
+             "datablock": "pets_datablock", "fine_tune": "fine_tune_by_hand"},
+    code_checks={2: "label_from_name", 7: "softmax", 10: "cross_entropy", 17: "fine_tune_by_hand",
+                 18: "lr_groups"},
 )
 
 CH7 = Chapter(
@@ -113,7 +140,7 @@ CH7 = Chapter(
              "ls": "label_smoothing_ce", "tta": "tta_predict"},
 )
 
-CHAPTERS = {CH6.name: CH6, CH7.name: CH7}
+CHAPTERS = {CH5.name: CH5, CH6.name: CH6, CH7.name: CH7}
 
 
 def get_chapter(name: str) -> Chapter:

@@ -203,9 +203,10 @@ def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook
         graded.source = sheet.name
     else:
         return None
-    code = next((e for e in result.exercises if e.name == "sigmoid_range"), None)
-    if code is not None:
-        attach_code_check(graded, question=15, passed=code.passed,
-                          message="your sigmoid_range passes its tests" if code.passed else
-                          (code.first_hint or "your sigmoid_range does not pass its tests yet"))
+    for question, name in ch.code_checks.items():
+        code = next((e for e in result.exercises if e.name == name), None)
+        if code is not None:
+            attach_code_check(graded, question=question, passed=code.passed,
+                              message=f"your {name} passes its tests" if code.passed else
+                              (code.first_hint or f"your {name} does not pass its tests yet"))
     return graded.to_dict()

@@ -8,12 +8,13 @@ from pathlib import Path
 from grader.errors import UsageError
 
 NAME = "data"
-HELP = "write a generated data set: pascal, biwi, bears or imagenette"
+HELP = "write a generated data set: pascal, biwi, bears, pets or imagenette"
 
 KINDS = {
     "pascal": "PASCAL 2007-style train.csv (fname, labels, is_valid) and train/*.jpg",
     "biwi": "BIWI head-pose tree: NN/frame_XXXXX_rgb.jpg, _pose.txt and rgb.cal",
     "bears": "bear images (black, grizzly, teddy; none or two per image) and labels.csv",
+    "pets": "Oxford-IIIT Pet layout: images/<breed>_<number>.jpg for the 37 breeds (--n: images per breed)",
     "imagenette": "Imagenette-style train/ and val/ folders named by WordNet ids, noisy_imagenette.csv",
 }
 
@@ -38,11 +39,16 @@ def main(*, kind: str, dest: Path, seed: int = 0, n: int | None = None) -> int:
         raise UsageError(f"{dest} exists and is not a folder")
     if dest.is_dir() and any(dest.iterdir()):
         raise UsageError(f"{dest} is not empty", hint="Choose a new or empty folder.")
-    extra = {} if n is None else ({"frames": n} if kind == "biwi" else {"n": n})
+    if kind == "pets" and n is not None and n > 250:
+        raise UsageError(f"--n is the number of images per breed for pets: at most 250, got {n}")
+    extra = {} if n is None else ({"frames": n} if kind == "biwi" else {"per_breed": n} if kind == "pets"
+                                  else {"n": n})
     if kind == "pascal":
         from grader.data.pascal import make_pascal as make
     elif kind == "biwi":
         from grader.data.biwi import make_biwi as make
+    elif kind == "pets":
+        from grader.suites.ch5.pets_data import make_pets as make
     elif kind == "imagenette":  # --n: training images per class
         from grader.suites.ch7.imagenette_data import make_imagenette as make
     else:

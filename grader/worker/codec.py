@@ -70,6 +70,8 @@ def encode(value: Any, _depth: int = 0) -> Any:
         return {"__dict__": [[encode(k, _depth + 1), encode(v, _depth + 1)] for k, v in value.items()]}
     if isinstance(value, range):
         return list(value)
+    if isinstance(value, slice):
+        return {"__slice__": [encode(v, _depth + 1) for v in (value.start, value.stop, value.step)]}
     if isinstance(value, np.ndarray):
         return {"__ndarray__": _array_payload(value)}
     if isinstance(value, np.generic):
@@ -154,6 +156,12 @@ def decode(data: Any) -> Any:
         return pd.DataFrame({k: decode(v) for k, v in payload.items()})
     if tag == "__index__":
         return decode(payload)
+    if tag == "__slice__":
+        parts = [decode(v) for v in payload] if isinstance(payload, list) else []
+        if len(parts) != 3 or not all(p is None or (isinstance(p, (int, float)) and not isinstance(p, bool))
+                                      for p in parts):
+            raise ValueError("malformed slice from the worker")
+        return slice(*parts)
     if tag == "__opaque__":
         return Opaque(str(payload.get("type", "?")), str(payload.get("repr", ""))[:300])
     raise ValueError(f"unknown value tag {tag!r} from the worker")

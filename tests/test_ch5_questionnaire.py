@@ -1,0 +1,50 @@
+"""Chapter 5's questionnaire: 20 questions in this project's words, a rubric that gives the model
+answers and other correct wordings full marks and wrong answers less, and code-checked questions."""
+
+import json
+
+import pytest
+from conftest import ROOT
+
+from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet
+
+ANSWERS = json.loads((ROOT / "tests" / "questionnaire_answers" / "ch5_answers.json").read_text())
+
+
+def test_twenty_questions_and_the_sheets_follow_the_rubric():
+    rubric = load_rubric("ch5")
+    assert list(rubric.questions) == list(range(1, 21))
+    blank = read_answer_sheet(ROOT / "exercises" / "ch5_questionnaire.md")
+    assert all(not (text or "").strip() for text in blank.values())
+    text = (ROOT / "exercises" / "ch5_questionnaire.md").read_text()
+    for number, q in rubric.questions.items():
+        assert f"## {number}. {q.question}" in text
+
+
+def test_model_answers_get_full_marks():
+    result = grade_questionnaire(read_answer_sheet(ROOT / "solutions" / "ch5_questionnaire.md"), chapter="ch5")
+    assert result.points == result.max_points == 38
+    assert not [q.number for q in result.questions if q.needs_review]
+
+
+@pytest.mark.parametrize("number", sorted(ANSWERS["correct"], key=int))
+def test_other_correct_wordings_get_full_marks(number):
+    result = grade_questionnaire({number: ANSWERS["correct"][number]}, chapter="ch5").question(int(number))
+    assert result.points == result.max_points, result.concepts_missing
+
+
+@pytest.mark.parametrize("number", sorted(ANSWERS["wrong"], key=int))
+def test_wrong_answers_do_not_get_full_marks(number):
+    result = grade_questionnaire({number: ANSWERS["wrong"][number]}, chapter="ch5").question(int(number))
+    assert result.points < result.max_points
+
+
+def test_code_questions_carry_the_verdict_of_their_exercise(zygote):
+    from grader.grading import grade
+
+    result = grade(ROOT / "solutions" / "ch5.py", chapter="ch5", only={"softmax", "lr_groups", "questionnaire"},
+                   answers=ROOT / "solutions" / "ch5_questionnaire.md", zygote=zygote, timing=False)
+    questions = {q["number"]: q for q in result.questionnaire["questions"]}
+    assert questions[7]["code_passed"] is True and questions[7]["code_feedback"] == "your softmax passes its tests"
+    assert questions[18]["code_passed"] is True
+    assert questions[10].get("code_passed") is None  # cross_entropy was not graded in this run
