@@ -23,6 +23,8 @@ from grader.worker.client import Worker, Zygote
 from grader.worker.limits import Limits
 
 SUFFIXES = (".py", ".ipynb")
+BOOK_IMPORTS = {"fastbook": "fastai.vision.all"}
+"""The book's own packages (offline stand-ins in the worker) -> what to preload for them."""
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 
 
@@ -87,8 +89,9 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
           helpers: list[Path] = ()) -> RunResult:
     """Grade one submission and return its result (never raises for faults of the learner's code).
 
-    Notebooks only: `cell_timeout` (seconds per cell), `data` (`generated` or `real` data sets for
-    `untar_data`), `executed_notebook` (where to keep the executed notebook; the work folder is removed),
+    `data`: `generated` or `real` data sets for `untar_data` (`grader.worker.book_env`).
+    Notebooks only: `cell_timeout` (seconds per cell), `executed_notebook` (where to keep the
+    executed notebook; the work folder is removed),
     `kernel` (a handle from `grader.notebook.start_kernel`, started ahead by batch grading; this run
     owns it from then on). `helpers`: the learner's other `.py` files, copied beside the submission
     so that it can import them (batch grading of a folder with several files).
@@ -119,11 +122,13 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
         else:
             copy = workdir / submission.name
             shutil.copyfile(submission, copy)
-            wanted = [m for m in imported_packages(copy.read_text(errors="replace"))
-                      if m.split(".")[0] in ("fastai", "pandas", "torchvision", "PIL", "matplotlib")]
+            wanted = [BOOK_IMPORTS.get(m, m) for m in imported_packages(copy.read_text(errors="replace"))
+                      if m.split(".")[0] in ("fastai", "pandas", "torchvision", "PIL", "matplotlib",
+                                             *BOOK_IMPORTS)]
             if wanted:
                 zygote.preload(wanted)
-            worker = Worker(zygote, submission=copy, workdir=workdir, limits=limits, cuda=cuda)
+            worker = Worker(zygote, submission=copy, workdir=workdir, limits=limits, cuda=cuda,
+                            data=data)
             say(f"loading {submission.name}")
             worker.start()
             notebook = None

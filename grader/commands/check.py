@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cell-timeout", type=float, default=None, metavar="SECONDS",
                         help="notebooks: time limit for one cell (default 120)")
     parser.add_argument("--data", choices=("generated", "real"), default="generated",
-                        help="notebooks: data sets `untar_data` finds: the grader's generated copies "
+                        help="data sets `untar_data` finds: the grader's generated copies "
                              "(default) or the real ones in your fastai cache")
     report = parser.add_mutually_exclusive_group()
     report.add_argument("--report", type=Path, metavar="PATH",

@@ -4,7 +4,8 @@ A notebook copied from the book starts with `! [ -e /content ] && pip install -U
 for real, that would try the network and could change the grader's own environment. Here `!cmd`,
 `x = !cmd`, `%pip`/`%conda`/`%mamba`/`%uv`, `%sx`/`%system` and the script cell magics (`%%bash`,
 `%%sh`, `%%script`...) each print one line saying they were not run, and the cell goes on. Other
-magics (`%matplotlib`, `%time`, `%%capture`...) behave as usual.
+magics (`%matplotlib`, `%time`, `%%capture`...) behave as usual. The book's own imports resolve
+offline, as in a `.py` worker (`grader.worker.book_env.enter`: `from fastbook import *`).
 
 Runs in the untrusted kernel process, for the learner's convenience only: it is no security
 boundary (the kernel's limits are).
@@ -26,6 +27,10 @@ def _skipped(command: str) -> None:
 def install(shell) -> None:
     """Replace the shell's ways of running commands on `shell` (an IPython InteractiveShell)."""
     from IPython.utils.text import SList
+
+    from grader.worker import book_env
+
+    book_env.enter()
 
     def system(cmd, *args, **kwargs):
         _skipped(cmd)

@@ -27,7 +27,7 @@ from typing import Any
 import grader
 from grader.errors import WorkerError
 from grader.results import Fault
-from grader.worker import codec, sandbox, wire
+from grader.worker import book_env, codec, sandbox, wire
 from grader.worker.watch import (CPU_SHARE, WALL_BACKSTOP, folder_usage, printable,
                                  process_cpu_seconds)
 from grader.worker.limits import Limits, proc_status_bytes
@@ -234,9 +234,13 @@ class Worker:
     a file that loads slowly and then kills its worker on every call cannot stretch a run without end."""
 
     def __init__(self, zygote: Zygote, *, submission: Path, workdir: Path, limits: Limits,
-                 cuda: bool = False, globals_: dict | None = None, confine: dict | None = None):
+                 cuda: bool = False, globals_: dict | None = None, confine: dict | None = None,
+                 data: str = "generated"):
         self.zygote, self.submission, self.workdir = zygote, submission, workdir
         self.limits, self.cuda, self.confine = limits, cuda, confine
+        self.data = data
+        """Data sets `untar_data` finds: `generated` or `real` (`grader.worker.book_env`)."""
+        self.book: book_env.BookHome | None = None
         self.globals = globals_ or {}
         self.pid: int | None = None
         self.sock: socket.socket | None = None
@@ -269,9 +273,13 @@ class Worker:
             self._load_seconds += time.monotonic() - started
 
     def _start(self) -> Fault | None:
-        confine = {**(self.confine or {}), "readable": [str(self.submission)]}
+        if self.book is None:  # the book's data and caches in the worker's folder, once per run
+            self.book = book_env.prepare(self.workdir, self.data)
+        confine = {**(self.confine or {}),
+                   "readable": [str(self.submission), *map(str, self.book.readable)]}
         self.pid, self.sock, out_fd = self.zygote.spawn(
-            workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=confine)
+            workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=confine,
+            env=self.book.env())
         self.sandbox = self.zygote.confinement.pop(self.pid, {})
         self.output = OutputCollector(out_fd, self.limits.output_bytes, self.output)
         self.output.start()
@@ -285,6 +293,8 @@ class Worker:
             return self.load_fault
         if not reply.get("ok"):
             self.load_fault = _fault_from_error(reply.get("error") or {})
+            if self.book.notes:  # `--data real` with a data set missing: say so beside the error
+                self.load_fault.message += "\n" + "\n".join(self.book.notes)
             self.kill()
             return self.load_fault
         self.names = list(reply.get("names", []))

@@ -19,7 +19,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-from grader.worker import codec, wire
+from grader.worker import book_env, codec, wire
 
 
 class Server:
@@ -69,6 +69,7 @@ class Server:
         sys.modules[module.__name__] = module
         self.namespace = module.__dict__
         self.namespace.update(_decode_globals(request.get("globals")))
+        book_env.enter()  # `from fastbook import *` and `untar_data` work offline, as in notebooks
         source = path.read_text(encoding="utf-8", errors="replace")
         code = compile(source, str(path), "exec")
         linecache.updatecache(str(path))
