@@ -28,6 +28,8 @@ KERNEL_LABEL = "the grader's Python {major}.{minor} kernel (python3)"
 NO_NETWORK_PROXY = "http://127.0.0.1:9"
 """Downloads fail at once (connection refused) instead of hanging: nothing is fetched while grading."""
 LOG_BYTES = 64_000
+MEASURES_BYTES = 16_000
+"""Largest `.sandbox.json` read back from a kernel's folder."""
 
 
 def kernel_label() -> str:
@@ -67,9 +69,12 @@ class KernelHandle:
 
     def measures(self) -> dict[str, str]:
         """The sandbox measures the kernel applied before any learner code ran ({} if unknown)."""
-        try:
-            data = json.loads((self.home / ".sandbox.json").read_text())
-        except (OSError, ValueError):
+        from grader.worker.files import read_capped
+
+        try:  # the kernel's folder is the learner's: the file may be a pipe or a link by now
+            raw, more = read_capped(self.home / ".sandbox.json", MEASURES_BYTES)
+            data = json.loads(raw) if not more else None
+        except (OSError, ValueError, RecursionError):
             return {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
@@ -146,13 +151,14 @@ class KernelHandle:
 
     def output_text(self, limit: int = LOG_BYTES) -> str:
         """The start of the kernel's own log (C-level output, crashes), at most `limit` bytes."""
-        try:
-            with open(self.log_path, "rb") as handle:
-                data = handle.read(limit + 1)
+        from grader.worker.files import read_capped
+
+        try:  # in the kernel's folder: replaced by a named pipe, plain open() would block forever
+            data, more = read_capped(self.log_path, limit)
         except OSError:
             return ""
-        text = data[:limit].decode("utf-8", errors="replace")
-        return text + ("\n... (more output not kept)" if len(data) > limit else "")
+        text = data.decode("utf-8", errors="replace")
+        return text + ("\n... (more output not kept)" if more else "")
 
 
 def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data: str = "generated",

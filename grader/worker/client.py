@@ -27,7 +27,8 @@ from typing import Any
 import grader
 from grader.errors import WorkerError
 from grader.results import Fault
-from grader.worker import codec, sandbox, wire
+from grader.worker import codec, reaper, sandbox, wire
+from grader.worker.cgroup import Group
 from grader.worker.watch import (CPU_SHARE, WALL_BACKSTOP, folder_usage, printable,
                                  process_cpu_seconds)
 from grader.worker.limits import Limits, proc_status_bytes
@@ -120,13 +121,16 @@ class Zygote:
             self.control.sendall(payload[sent:])
 
     def spawn(self, *, workdir: str, limits: Limits, cuda: bool, env: dict | None = None,
-              confine: dict | None = None) -> tuple[int, socket.socket, int]:
-        """Fork a worker; returns its pid, the request socket, and the read end of its output pipe."""
+              confine: dict | None = None, cgroup: dict | None = None) -> tuple[int, socket.socket, int]:
+        """Fork a worker; returns its pid, the request socket, and the read end of its output pipe.
+
+        `cgroup`: the container the child joins before anything else (`container_request`)."""
         chan_parent, chan_child = socket.socketpair()
         out_r, out_w = os.pipe()
         request = {"op": "spawn", "workdir": workdir, "limits": limits.to_dict(), "cuda": cuda,
                    "env": {**self.env, "HOME": workdir, "TMPDIR": workdir, **(env or {})},
-                   "confine": {**sandbox.options_from_env(), **(confine or {})}}
+                   "confine": {**sandbox.options_from_env(), **(confine or {})},
+                   "cgroup": cgroup or {}}
         self.ready()
         with self._lock:
             try:
@@ -248,6 +252,8 @@ class Worker:
         self._rss_base = 0
         self._disk_checked = 0.0
         self._load_seconds = 0.0
+        self.container: Group | None = None
+        """The current worker process's cgroup (all it starts is in it), when the machine has cgroups."""
         self.sandbox: dict[str, str] = {}
         """The sandbox measures of the current worker process ("on" or "off: why")."""
 
@@ -270,8 +276,13 @@ class Worker:
 
     def _start(self) -> Fault | None:
         confine = {**(self.confine or {}), "readable": [str(self.submission)]}
+        base = proc_status_bytes("VmRSS", self.zygote.proc.pid)  # shared with the child, copied on write
+        self.container, cgroup_request = container_request("worker", self.limits, base)
         self.pid, self.sock, out_fd = self.zygote.spawn(
-            workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=confine)
+            workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=confine,
+            cgroup=cgroup_request)
+        if os.geteuid() == 0:
+            reaper.current().tell("uid", sandbox.uid_for(self.pid))
         self.sandbox = self.zygote.confinement.pop(self.pid, {})
         self.output = OutputCollector(out_fd, self.limits.output_bytes, self.output)
         self.output.start()
@@ -301,6 +312,9 @@ class Worker:
                 os.killpg(self.pid, signal.SIGKILL)
             except OSError:
                 pass
+        if self.container is not None:  # everything the worker started, wherever it went
+            self.container.remove()
+            self.container = None
         if self.sock is not None:
             self.sock.close()
         self.sock = None
@@ -444,7 +458,10 @@ class Worker:
     def _death(self, during: str) -> Fault:
         """Explain why the worker went away, from the wait status the zygote reports."""
         pid = self.pid
+        over_memory = self.container is not None and self.container.oom_kills() > 0
         self.kill()
+        if over_memory:
+            return _memory_fault(self.limits, during)
         status = self.zygote.exit_status(pid) if pid else None
         if status is None:
             return Fault("crash", f"the worker stopped while {during}")
@@ -470,6 +487,39 @@ class _MemoryExceeded(Exception):
 
 class _DiskExceeded(Exception):
     pass
+
+
+MEMORY_SLACK_MB = 256
+"""Memory a worker's cgroup allows beyond its limit and what it shares with the zygote (the
+interpreter's own bookkeeping); the watchdog on resident memory still stops it at the limit."""
+
+
+def pids_limit(limits: Limits) -> int:
+    """Processes and threads a worker's cgroup may hold (torch's thread pools need room)."""
+    return int(limits.max_processes) + 4 * (os.cpu_count() or 1) + 32
+
+
+def container_request(kind: str, limits: Limits, base_bytes: int) -> tuple[Group | None, dict]:
+    """A new cgroup for a worker or kernel, limited, and what its process needs to join it.
+
+    `base_bytes`: memory the process has before the learner's code runs (on top of which the limit
+    applies). Returns (None, {"measures": ...}) where the machine has no usable cgroups, so that the
+    process records which guarantees dropped.
+    """
+    from grader.worker import cgroup
+
+    owner = reaper.current().group
+    group = owner.child(kind) if owner is not None else None
+    if group is None:
+        why = cgroup.missing() or {"cgroup": "no cgroup could be created"}
+        return None, {"measures": {f"cgroup_{role}": f"off: {why.get(role, next(iter(why.values())))}"
+                                   for role in cgroup.ROLES}}
+    memory = base_bytes + (limits.memory_mb + MEMORY_SLACK_MB) * 1024 * 1024
+    applied = group.limit(memory_bytes=memory, pids=pids_limit(limits))
+    measures = {"cgroup_memory": applied["memory"], "cgroup_pids": applied["pids"],
+                "cgroup_cpu": "on" if "cpu" in group.folders else
+                f"off: {cgroup.missing().get('cpu', 'no CPU accounting')}"}
+    return group, {"paths": group.paths(), "measures": measures}
 
 
 def _read_announcement(sock: socket.socket, timeout: float = 30.0) -> dict[str, str]:

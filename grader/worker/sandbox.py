@@ -6,6 +6,9 @@ guarantee, and what they do not, is written down in docs/SANDBOX.md.
 
 Measures, in the order they are applied:
 - `network`: a network namespace of its own (no interfaces but a downed loopback): nothing to reach.
+- `ipc`: an IPC namespace of its own: System V shared memory, semaphores and message queues made by
+  the worker are visible to no other worker (no talking between learners of a batch) and are
+  removed by the kernel when the worker's last process ends (nothing survives the grading).
 - `filesystem`: a mount namespace where every top-level folder that is not the system's
   (/home, /root, /tmp, /work, /srv, /var...) is replaced by an empty tmpfs, except the paths the
   worker needs (the Python environment, the grader package, its own working directory) which are
@@ -71,6 +74,7 @@ def confine(request: dict) -> None:
         MEASURES["user"] = "off: the grader does not run as root, so the worker runs as you"
         _record("user_namespace", lambda: _enter_user_namespace(linux))
     _record("network", lambda: linux.unshare(linux.CLONE_NEWNET))
+    _record("ipc", lambda: linux.unshare(linux.CLONE_NEWIPC))
     own_mounts = _record("filesystem", lambda: linux.unshare(linux.CLONE_NEWNS))
     if own_mounts and _record("filesystem", lambda: _build_view(linux, workdir, options,
                                                                   request.get("limits") or {})):
@@ -88,6 +92,21 @@ def confine(request: dict) -> None:
     _record("no_new_privs", lambda: linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1))
     _record("capabilities", linux.drop_capabilities)
     _record("links", linux.forbid_links)
+
+
+def join_container(request: dict) -> dict[str, str]:
+    """Join the cgroup the trusted side made for this process (as root, before confinement); returns
+    the cgroup measures ("on", or "off: why") to record."""
+    measures = {str(k): str(v) for k, v in (request.get("measures") or {}).items()}
+    paths = request.get("paths") or []
+    if paths:
+        from grader.worker import cgroup
+
+        try:
+            cgroup.join(paths)
+        except OSError as exc:
+            measures = {name: f"off: could not join the cgroup ({exc})" for name in measures}
+    return measures
 
 
 def _record(name: str, action) -> bool:
