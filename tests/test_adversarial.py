@@ -148,6 +148,8 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
                 break
             time.sleep(0.025)
         assert leftover(pids) == [], "processes of the worker outlived it"
+    elif check == "no_ipc_left":
+        assert host_ipc_keys() & CASE_IPC_KEYS == set(), "System V objects of the worker reached the machine"
     elif check == "output_truncated":
         assert "more bytes of output not kept" in result.output and len(result.output) < 100_000
     report = write_report(result, stage.root / "report.html")
@@ -158,6 +160,21 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CASE_IPC_KEYS = set(range(0x5A5B0000, 0x5A5E0000))
+"""The System V keys the adversarial cases use (0x5A5B...., 0x5A5C...., 0x5A5D....)."""
+
+
+def host_ipc_keys() -> set[int]:
+    """Keys of the System V objects this process's IPC namespace (the machine's) holds."""
+    keys = set()
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                next(table)
+                keys.update(int(line.split()[0]) for line in table if line.strip())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return keys
 
 
 def console_text(result: RunResult) -> str:
