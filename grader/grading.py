@@ -146,6 +146,9 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
                                         "sandbox": {**dict(getattr(worker, "sandbox", None) or {}),
                                                     "work_folder": work_folder}},
         )
+        from grader.worker.sandbox import dropped_guarantees
+
+        result.options["sandbox_dropped"] = dropped_guarantees(result.options["sandbox"])
         if ch.grades_questionnaire(only, skip):
             result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
         result.output = worker.output.text() if getattr(worker, "output", None) else ""

@@ -148,6 +148,15 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
                 break
             time.sleep(0.025)
         assert leftover(pids) == [], "processes of the worker outlived it"
+    elif check == "crash_costs_one_test":
+        for entry in result.exercises:
+            scored = [t for t in entry.tests if not t.stretch and t.outcome != "skipped"]
+            if entry.name == "binary_cross_entropy":
+                assert all(t.outcome == "failed" and "exited" in t.message for t in scored), \
+                    [(t.name, t.message) for t in scored if "exited" not in t.message]
+            else:
+                assert all(t.outcome == "passed" for t in scored), \
+                    [(t.name, t.message) for t in scored if t.outcome != "passed"]
     elif check == "no_ipc_left":
         assert host_ipc_keys() & CASE_IPC_KEYS == set(), "System V objects of the worker reached the machine"
     elif check == "output_truncated":

@@ -45,6 +45,26 @@ MEASURES: dict[str, str] = {}
 """What `confine` applied in this worker: measure name -> "on", or "off: <why>"."""
 
 
+GUARANTEES = {
+    "network": "the learner's code could reach the network",
+    "filesystem": "the learner's code could read files outside its folder (other learners', yours)",
+    "user": "the learner's code ran as the grader's user (it could signal the grader's processes)",
+    "ipc": "learners' code could exchange System V messages and shared memory, which outlive the run",
+    "cgroup_memory": "memory held in shared memory or memfds was not counted against the limit",
+    "cgroup_pids": "processes were limited per user, not per worker",
+    "cgroup_cpu": "timing could not verify that the worker was idle while the reference was timed",
+    "work_folder": "the disk limit was checked once a second during calls, not enforced by the system",
+}
+"""Measure -> what is not guaranteed when it is off (shown in reports; see docs/SANDBOX.md)."""
+
+
+def dropped_guarantees(measures: dict[str, str]) -> list[str]:
+    """The guarantees lost in a run, from the measures its worker recorded ("off: ..." ones)."""
+    if any(v.startswith("off") for k, v in measures.items() if k == "sandbox"):
+        return ["the sandbox was off (GRADER_SANDBOX=off): none of its guarantees held"]
+    return [text for name, text in GUARANTEES.items() if str(measures.get(name, "on")).startswith("off")]
+
+
 def options_from_env(environ: dict | None = None) -> dict:
     """The trusted side's sandbox settings; GRADER_SANDBOX=off disables confinement (debugging only)."""
     value = (environ if environ is not None else os.environ).get("GRADER_SANDBOX", "on").strip().lower()
