@@ -119,7 +119,7 @@ class NotebookWorker(Worker):
             restarts = self.starts - 1
             self.notes[:] = [n for n in self.notes if not n.startswith(RESTART_NOTE)]
             self.notes.append(f"{RESTART_NOTE}, so the notebook ran again in a fresh kernel "
-                              f"({restarts} restart{'s' if restarts > 1 else ''})")
+                              f"(restart {restarts})")
         t0 = time.monotonic()
         kernel, self._next_kernel = self._next_kernel or self._new_kernel(), None
         try:

@@ -94,7 +94,10 @@ def confine(request: dict) -> None:
         MEASURES["user"] = "off: the grader does not run as root, so the worker runs as you"
         _record("user_namespace", lambda: _enter_user_namespace(linux))
     _record("network", lambda: linux.unshare(linux.CLONE_NEWNET))
-    _record("ipc", lambda: linux.unshare(linux.CLONE_NEWIPC))
+    if options.get("ipc", True):
+        _record("ipc", lambda: linux.unshare(linux.CLONE_NEWIPC))
+    else:
+        MEASURES["ipc"] = "off: not asked for"
     own_mounts = _record("filesystem", lambda: linux.unshare(linux.CLONE_NEWNS))
     if own_mounts and _record("filesystem", lambda: _build_view(linux, workdir, options,
                                                                   request.get("limits") or {})):
