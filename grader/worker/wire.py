@@ -54,6 +54,17 @@ def recv(sock: socket.socket, timeout: float | None = None, max_size: int = MAX_
 
 def parse(body: bytes) -> dict:
     """A message's JSON object, within the limits above; `BadMessage` otherwise (never anything else)."""
+    message = loads_bounded(body)
+    if not isinstance(message, dict):
+        raise BadMessage("malformed message: not an object")
+    return message
+
+
+def loads_bounded(body: bytes, *, max_depth: int = MAX_DEPTH, max_containers: int = MAX_CONTAINERS,
+                  max_values: int = MAX_VALUES):
+    """JSON from `body` (any value), refused with `BadMessage` past the depth, list/object and value
+    limits, or when malformed. Also used for other learner JSON (notebooks)."""
+    MAX_DEPTH, MAX_CONTAINERS, MAX_VALUES = max_depth, max_containers, max_values  # noqa: N806
     containers = body.count(b"[") + body.count(b"{")
     if containers > MAX_CONTAINERS:
         raise BadMessage(f"message with over {MAX_CONTAINERS} lists or objects")
@@ -65,8 +76,6 @@ def parse(body: bytes) -> dict:
         raise BadMessage(f"malformed message: {str(exc)[:200]}") from None
     except RecursionError:
         raise BadMessage(f"message nested deeper than {MAX_DEPTH}") from None
-    if not isinstance(message, dict):
-        raise BadMessage("malformed message: not an object")
     if containers > MAX_DEPTH and depth(message) > MAX_DEPTH:
         raise BadMessage(f"message nested deeper than {MAX_DEPTH}")
     return message
