@@ -49,6 +49,12 @@ def measures(zygote, tmp_path_factory) -> dict[str, str]:
     assert worker.start() is None
     found = dict(worker.sandbox)
     worker.close()
+    from grader.worker import workspace
+
+    scratch = tmp_path_factory.mktemp("mount-probe")
+    found["work_folder"] = workspace.mount_private(scratch, Limits())  # as grade() does
+    if found["work_folder"] == "on":
+        workspace.unmount(scratch)
     return found
 
 
@@ -157,6 +163,12 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
             else:
                 assert all(t.outcome == "passed" for t in scored), \
                     [(t.name, t.message) for t in scored if t.outcome != "passed"]
+    elif check == "wrote_within_folder_size":
+        from grader.worker.workspace import TRUSTED_ROOM_MB
+
+        room = case.limits.get("disk_mb", Limits().disk_mb) + TRUSTED_ROOM_MB
+        wrote = [int(n) for n in re.findall(r"^WROTE (\d+) MB", result.output, re.M)]
+        assert all(n <= room for n in wrote), f"wrote {wrote} MB into a folder of {room} MB"
     elif check == "no_ipc_left":
         assert host_ipc_keys() & CASE_IPC_KEYS == set(), "System V objects of the worker reached the machine"
     elif check == "output_truncated":

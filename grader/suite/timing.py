@@ -47,6 +47,8 @@ QUIET_ALLOWANCE = (0.002, 0.2)
 """CPU seconds the worker's cgroup may use between its last reply and the end of a timing of the
 reference (a constant plus a fraction of that time): a process or thread left working uses about all
 of it; an idle worker, none."""
+QUIET_SETTLE_S = 0.012
+"""Seconds since the worker's reply before the quiet check (CPU is accounted at scheduler ticks)."""
 MIN_CALL_TIMEOUT = 2.0
 """Seconds a timed call may always take, however fast the reference (first calls, a loaded machine)."""
 GPU_TENSORS = 24

@@ -23,9 +23,9 @@ import time
 from typing import Any
 
 from grader.suite.timing import (BACKGROUND_ALLOWANCE, CUTOFF, MIN_CALL_TIMEOUT, OVERHEAD_ALLOWANCE,
-                                 PLANS, QUIET_ALLOWANCE, STOP_FLOOR_S, THREADS, DevicePlan,
-                                 Measurement, TimedCase, clock_for, device_label, grown_rows,
-                                 max_elements, one_thread)
+                                 PLANS, QUIET_ALLOWANCE, QUIET_SETTLE_S, STOP_FLOOR_S, THREADS,
+                                 DevicePlan, Measurement, TimedCase, clock_for, device_label,
+                                 grown_rows, max_elements, one_thread)
 from grader.worker.ops.time import build, checksum, steady_allocator, variant
 
 
@@ -137,10 +137,17 @@ class _Background:
         if self.container is not None and cpu is not None:
             self.last_reply = (cpu, time.perf_counter())
 
-    def check_quiet(self) -> None:
-        """Raise _Busy unless the worker is alone in its group and idle since its last reply."""
+    def check_quiet(self, *, settle: bool = False) -> None:
+        """Raise _Busy unless the worker is alone in its group and idle since its last reply.
+
+        `settle`: first let QUIET_SETTLE_S pass since the reply: the kernel adds a running thread's
+        CPU to the group's account at scheduler ticks, so a shorter window could miss it."""
         if self.container is None or self.pid is None:
             return
+        if settle and self.last_reply is not None:
+            left = QUIET_SETTLE_S - (time.perf_counter() - self.last_reply[1])
+            if left > 0:
+                time.sleep(left)
         others = set(self.container.processes()) - {self.pid}
         if others:
             raise _Busy(f"{len(others)} process{'es' if len(others) > 1 else ''} started by your code "
@@ -188,7 +195,7 @@ def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, s
         start = clock()
         args = variant(base, specs, seed)
         prep_s = clock() - start
-        background.check_quiet()
+        background.check_quiet(settle=True)
         ref_s, want = _time_reference(case, args, clock)
         background.check_quiet()
         scale = float(want.pop("scale"))

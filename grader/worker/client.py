@@ -490,8 +490,11 @@ class _DiskExceeded(Exception):
 
 
 MEMORY_SLACK_MB = 256
-"""Memory a worker's cgroup allows beyond its limit and what it shares with the zygote (the
-interpreter's own bookkeeping); the watchdog on resident memory still stops it at the limit."""
+"""Memory a worker's cgroup allows beyond its limit (the interpreter's own bookkeeping); the watchdog
+on resident memory still stops it at the limit."""
+SHARED_ALLOWANCE_MB = 512
+"""At most this much of what a worker shares with the zygote is allowed for on top (pages it copies
+on write are charged to it; the shared libraries, most of the zygote's size, never are)."""
 
 
 def pids_limit(limits: Limits) -> int:
@@ -514,7 +517,8 @@ def container_request(kind: str, limits: Limits, base_bytes: int) -> tuple[Group
         why = cgroup.missing() or {"cgroup": "no cgroup could be created"}
         return None, {"measures": {f"cgroup_{role}": f"off: {why.get(role, next(iter(why.values())))}"
                                    for role in cgroup.ROLES}}
-    memory = base_bytes + (limits.memory_mb + MEMORY_SLACK_MB) * 1024 * 1024
+    shared = min(base_bytes, SHARED_ALLOWANCE_MB * 1024 * 1024) if kind == "worker" else base_bytes
+    memory = shared + (limits.memory_mb + MEMORY_SLACK_MB) * 1024 * 1024
     applied = group.limit(memory_bytes=memory, pids=pids_limit(limits))
     measures = {"cgroup_memory": applied["memory"], "cgroup_pids": applied["pids"],
                 "cgroup_cpu": "on" if "cpu" in group.folders else
