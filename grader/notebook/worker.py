@@ -178,6 +178,7 @@ class NotebookWorker(Worker):
             if kc is not None:
                 kc.stop_channels()
         self.sock, self.pid = conn, self.kernel.pid
+        self.container = self.kernel.group  # timing reads it; the kernel's handle removes it
         self.sandbox = self.kernel.measures()
         self._rss_base = proc_status_bytes("VmRSS", self.pid)
         try:
@@ -197,6 +198,7 @@ class NotebookWorker(Worker):
         if self.sock is not None:
             self.sock.close()
         self.sock = None
+        self.container = None
         if self.kernel is not None:
             self.kernel.kill()
             self.output.keep(self.kernel)

@@ -313,7 +313,8 @@ class Worker:
             except OSError:
                 pass
         if self.container is not None:  # everything the worker started, wherever it went
-            self.container.remove()
+            if self.container.remove() and self.pid is not None and reaper.active() is not None:
+                reaper.active().forget(sandbox.uid_for(self.pid))  # nothing of it is left
             self.container = None
         if self.sock is not None:
             self.sock.close()
@@ -407,13 +408,13 @@ class Worker:
         """
         start = time.monotonic()
         deadline, backstop = start + timeout, start + timeout * WALL_BACKSTOP
-        cpu_start = process_cpu_seconds(self.pid) if self.pid else None
+        cpu_start = self._cpu_seconds()
         limit = self._rss_base + self.limits.memory_mb * 1024 * 1024
         assert self.sock is not None
         while True:
             now = time.monotonic()
             if now >= deadline:
-                cpu = process_cpu_seconds(self.pid) if self.pid else None
+                cpu = self._cpu_seconds()
                 starved = cpu is not None and cpu_start is not None and cpu - cpu_start < CPU_SHARE * timeout
                 if not starved or now >= backstop:
                     raise wire.ChannelTimeout()
@@ -431,6 +432,14 @@ class Worker:
             reply = wire.recv(self.sock, timeout=max(left, 1.0))
             self._check_disk()
             return reply
+
+    def _cpu_seconds(self) -> float | None:
+        """CPU used by the worker: by all its processes (its cgroup) where it has one."""
+        if self.container is not None:
+            used = self.container.cpu_seconds()
+            if used is not None:
+                return used
+        return process_cpu_seconds(self.pid) if self.pid else None
 
     def _unsolicited(self) -> bool:
         """Whether bytes are waiting on the channel before a request was even sent."""
