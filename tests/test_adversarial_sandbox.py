@@ -304,3 +304,25 @@ def test_a_worker_is_accounted_as_a_container(worker):
     folders = [Path(p) for p in group.paths()]
     worker.kill()
     assert not any(f.exists() for f in folders), "the group went with the worker"
+
+
+def test_without_cgroups_each_dropped_guarantee_is_named(monkeypatch):
+    """A machine with no cgroup mounted: no group is made, each cgroup measure says why it is off,
+    and the report's list of dropped guarantees names what is lost."""
+    from grader.worker import cgroup, client, reaper
+
+    monkeypatch.setattr(cgroup, "_mounts", lambda: ({}, None))
+    monkeypatch.setattr(cgroup, "_FOUND", None)
+    missing = cgroup.missing()
+    assert set(missing) == {"memory", "pids", "cpu"} and all(missing.values())
+    assert cgroup.Group.create("grader-test-none") is None
+    monkeypatch.setattr(reaper.current(), "group", None)
+    group, request = client.container_request("worker", Limits(), 0)
+    assert group is None and "paths" not in request
+    measures = request["measures"]
+    assert set(measures) == {"cgroup_memory", "cgroup_pids", "cgroup_cpu"}
+    assert all(v.startswith("off: ") for v in measures.values())
+    assert sandbox.join_container(request) == measures
+    dropped = sandbox.dropped_guarantees({**measures, "ipc": "on", "network": "on"})
+    assert len(dropped) == 3 and any("memfd" in text for text in dropped)
+    monkeypatch.setattr(cgroup, "_FOUND", None)  # rediscovered for the tests that follow
