@@ -12,8 +12,12 @@ closing it, in the same run, on one warm zygote, in three modes:
 Prints medians; the measures applied are listed so the figures say what they include. The reaper
 (one per grading process) is started once, before the measurements; its start is printed apart.
 
-Measured on the 2-core CI-like machine (shared, loaded), issue 13's isolation: see the report of
-the change for the figures; before it, confinement added 6.1 ms per start and 0.47 ms per call.
+Figures on the 2-core CI-like machine (shared by seven people; load average 9-13 during the runs, so
+the end-to-end medians swing by tens of ms between modes and runs): issue 13's isolation added
+31 ms per start, 9 ms per close and 0.07 ms per call in the calmest run; its parts, timed alone,
+cost 0.2 ms (make and limit the cgroup) + ~0.5 ms (the child joins it) + 0.2 ms (IPC namespace) per
+start, 0.3 ms per close, and 0.015 ms (read the group's CPU) + 0.005 ms (bounded parsing) per call.
+The reaper starts once per grading process (13-33 ms, overlapping torch's import in the zygote).
 """
 
 from __future__ import annotations
@@ -66,6 +70,71 @@ def measure(zygote: Zygote, folder: Path, mode: str, starts: int, calls: int) ->
             "close_ms": 1000 * statistics.median(close_times), "measures": measures}
 
 
+def components(rounds: int = 50) -> dict[str, float]:
+    """The trusted side's share of the new isolation, timed alone (a loaded machine disturbs the
+    end-to-end figures far more than these): making and limiting a worker's cgroup and removing it,
+    reading its CPU, and parsing a typical reply with limits instead of plain json.loads."""
+    import json
+
+    from grader.worker import codec, wire
+
+    out: dict[str, list[float]] = {"cgroup make + limit": [], "cgroup remove": [], "cgroup CPU read": [],
+                                   "bounded parse - json.loads": []}
+    reply = json.dumps({"id": "1-ab", "ok": True, "value": codec.encode(6)}).encode()
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        group, _ = client.container_request("worker", Limits(), 300 << 20)
+        t1 = time.perf_counter()
+        if group is not None:
+            group.cpu_seconds()
+            t2 = time.perf_counter()
+            group.remove()
+            t3 = time.perf_counter()
+            out["cgroup make + limit"].append(t1 - t0)
+            out["cgroup CPU read"].append(t3 - t3 + (t2 - t1))
+            out["cgroup remove"].append(t3 - t2)
+        t0 = time.perf_counter()
+        wire.parse(reply)
+        t1 = time.perf_counter()
+        json.loads(reply.decode())
+        t2 = time.perf_counter()
+        out["bounded parse - json.loads"].append((t1 - t0) - (t2 - t1))
+    out["child: join the cgroup"], out["child: unshare IPC"] = _child_side(rounds)
+    return {k: 1000 * statistics.median(v) for k, v in out.items() if v}
+
+
+def _child_side(rounds: int) -> tuple[list[float], list[float]]:
+    """What a freshly forked worker pays: joining its cgroup, and an IPC namespace of its own."""
+    import struct
+
+    from grader.worker import cgroup, linux
+
+    joins, ipcs = [], []
+    for _ in range(rounds):
+        group, request = client.container_request("worker", Limits(), 300 << 20)
+        if group is None:
+            break
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                a = time.perf_counter()
+                cgroup.join(request["paths"])
+                b = time.perf_counter()
+                linux.unshare(linux.CLONE_NEWIPC)
+                os.write(write, struct.pack("dd", b - a, time.perf_counter() - b))
+            finally:
+                os._exit(0)
+        join_s, ipc_s = struct.unpack("dd", os.read(read, 16))
+        os.close(read)
+        os.close(write)
+        os.waitpid(pid, 0)
+        group.remove()
+        joins.append(join_s)
+        ipcs.append(ipc_s)
+    return joins, ipcs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=20)
@@ -97,6 +166,8 @@ def main() -> None:
           f"per start, {on['close_ms'] - one['close_ms']:.1f} ms per close, "
           f"{on['call_ms'] - one['call_ms']:+.2f} ms per call")
     print(f"the reaper (once per grading process) started in {reaper_ms:.1f} ms")
+    for name, ms in components().items():
+        print(f"  trusted side, {name}: {ms:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -124,13 +124,16 @@ class Zygote:
               confine: dict | None = None, cgroup: dict | None = None) -> tuple[int, socket.socket, int]:
         """Fork a worker; returns its pid, the request socket, and the read end of its output pipe.
 
-        `cgroup`: the container the child joins before anything else (`container_request`)."""
+        `cgroup`: the container (`container_request`) this process moves the child into while the
+        child confines itself (moving a process waits for the kernel, tens of ms on a busy machine:
+        done here, it overlaps the child's own work). No learner code runs before: the child runs
+        only what it is sent, and the load is sent once `spawn` has returned."""
         chan_parent, chan_child = socket.socketpair()
         out_r, out_w = os.pipe()
         request = {"op": "spawn", "workdir": workdir, "limits": limits.to_dict(), "cuda": cuda,
                    "env": {**self.env, "HOME": workdir, "TMPDIR": workdir, **(env or {})},
                    "confine": {**sandbox.options_from_env(), **(confine or {})},
-                   "cgroup": cgroup or {}}
+                   "cgroup": {}}
         self.ready()
         with self._lock:
             try:
@@ -140,7 +143,8 @@ class Zygote:
                 os.close(out_w)
             reply = self._read_until("spawned", 30)
         pid = int(reply["pid"])
-        self.confinement[pid] = _read_announcement(chan_parent)
+        joined = sandbox.join_container(cgroup or {}, pid)
+        self.confinement[pid] = {**_read_announcement(chan_parent), **joined}
         return pid, chan_parent, out_r
 
     def exit_status(self, pid: int, timeout: float = 2.0) -> int | None:

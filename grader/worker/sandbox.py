@@ -117,16 +117,16 @@ def confine(request: dict) -> None:
     _record("links", linux.forbid_links)
 
 
-def join_container(request: dict) -> dict[str, str]:
-    """Join the cgroup the trusted side made for this process (as root, before confinement); returns
-    the cgroup measures ("on", or "off: why") to record."""
+def join_container(request: dict, pid: int = 0) -> dict[str, str]:
+    """Move process `pid` (0: this one) into the cgroup the trusted side made for it, before it runs
+    any learner code; returns the cgroup measures ("on", or "off: why") to record."""
     measures = {str(k): str(v) for k, v in (request.get("measures") or {}).items()}
     paths = request.get("paths") or []
     if paths:
         from grader.worker import cgroup
 
         try:
-            cgroup.join(paths)
+            cgroup.join(paths, pid)
         except OSError as exc:
             measures = {name: f"off: could not join the cgroup ({exc})" for name in measures}
     return measures
