@@ -248,5 +248,5 @@ def test_notebook(case, stage, baseline, measures):
     pytest.importorskip("grader.notebook", reason="notebook grading (issue 3) is not in this checkout")
     require_measures(case, measures)
     path = stage.write(case)
-    result = grade(path, only=case.only, timing=False, limits=Limits(timeout=5.0, **case.limits))
+    result = grade(path, only=case.only, timing=False, limits=Limits(**{"timeout": 5.0, **case.limits}))
     verify(case, stage, result, baseline)
