@@ -233,7 +233,7 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
     })
     confine = {**sandbox.options_from_env(), "readable": [str(p) for p in readable]}
     from grader.worker import reaper
-    from grader.worker.client import container_request
+    from grader.worker.container import container_request
 
     owner = reaper.current()  # removes the kernel's folder and cgroup if this process is killed
     if own_home:
