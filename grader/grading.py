@@ -19,6 +19,7 @@ from grader.suite.context import GradingContext
 from grader.suite.learner import Learner
 from grader.suite.plugin import GradingPlugin
 from grader.suite.runner import run_suite
+from grader.worker import reaper, workspace
 from grader.worker.client import Worker, Zygote
 from grader.worker.limits import Limits
 
@@ -100,13 +101,19 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
     ch = get_chapter(chapter)
     limits = (limits or Limits()).validate()
     started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
+    # What this grading makes is removed by a reaper process even if this process is killed (SIGKILL).
+    owner = reaper.current()
     own_zygote = zygote is None
     if own_zygote and submission.suffix == ".py":
         zygote = Zygote()  # imports torch in the background while this process does the same
+        owner.tell("folder", zygote.home)
     device, cuda = device_label()
     workroot = Path(tempfile.mkdtemp(prefix="grader-run-"))
+    owner.tell("folder", workroot)
     workdir = workroot / "work"
     workdir.mkdir()
+    owner.tell("mount", workdir)
+    work_folder = workspace.mount_private(workdir, limits)
     for helper in helpers:
         shutil.copyfile(helper, workdir / Path(helper).name)
     worker = None
@@ -146,8 +153,12 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             notebook=notebook, options={"timeout": limits.timeout, "memory_mb": limits.memory_mb,
                                         "timing": timing, "only": sorted(only or []),
                                         "skip": sorted(skip or []),
-                                        "sandbox": dict(getattr(worker, "sandbox", None) or {})},
+                                        "sandbox": {**dict(getattr(worker, "sandbox", None) or {}),
+                                                    "work_folder": work_folder}},
         )
+        from grader.worker.sandbox import dropped_guarantees
+
+        result.options["sandbox_dropped"] = dropped_guarantees(result.options["sandbox"])
         if ch.grades_questionnaire(only, skip):
             result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
         result.output = worker.output.text() if getattr(worker, "output", None) else ""
@@ -158,7 +169,12 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             worker.close()
         if own_zygote and zygote is not None:
             zygote.close()
+            owner.forget(zygote.home)
+        if work_folder == "on":
+            workspace.unmount(workdir)
         shutil.rmtree(workroot, ignore_errors=True)
+        owner.forget(workdir)
+        owner.forget(workroot)
 
 
 def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip) -> list[ExerciseResult]:

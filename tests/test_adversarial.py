@@ -49,6 +49,12 @@ def measures(zygote, tmp_path_factory) -> dict[str, str]:
     assert worker.start() is None
     found = dict(worker.sandbox)
     worker.close()
+    from grader.worker import workspace
+
+    scratch = tmp_path_factory.mktemp("mount-probe")
+    found["work_folder"] = workspace.mount_private(scratch, Limits())  # as grade() does
+    if found["work_folder"] == "on":
+        workspace.unmount(scratch)
     return found
 
 
@@ -79,7 +85,7 @@ def stage(tmp_path):
 def grade_case(case: Case, stage: Stage, zygote, path=None) -> RunResult:
     path = path or stage.write(case)
     limits = Limits(**{"timeout": 5.0, **case.limits})
-    return grade(path, zygote=zygote, only=case.only, timing=False, limits=limits)
+    return grade(path, zygote=zygote, only=case.only, timing=case.get("timing") == "on", limits=limits)
 
 
 @pytest.mark.parametrize("case", params(CASES))
@@ -148,6 +154,23 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
                 break
             time.sleep(0.025)
         assert leftover(pids) == [], "processes of the worker outlived it"
+    elif check == "crash_costs_one_test":
+        for entry in result.exercises:
+            scored = [t for t in entry.tests if not t.stretch and t.outcome != "skipped"]
+            if entry.name == "binary_cross_entropy":
+                assert all(t.outcome == "failed" and "exited" in t.message for t in scored), \
+                    [(t.name, t.message) for t in scored if "exited" not in t.message]
+            else:
+                assert all(t.outcome == "passed" for t in scored), \
+                    [(t.name, t.message) for t in scored if t.outcome != "passed"]
+    elif check == "wrote_within_folder_size":
+        from grader.worker.workspace import TRUSTED_ROOM_MB
+
+        room = case.limits.get("disk_mb", Limits().disk_mb) + TRUSTED_ROOM_MB
+        wrote = [int(n) for n in re.findall(r"^WROTE (\d+) MB", result.output, re.M)]
+        assert all(n <= room for n in wrote), f"wrote {wrote} MB into a folder of {room} MB"
+    elif check == "no_ipc_left":
+        assert host_ipc_keys() & CASE_IPC_KEYS == set(), "System V objects of the worker reached the machine"
     elif check == "output_truncated":
         assert "more bytes of output not kept" in result.output and len(result.output) < 100_000
     report = write_report(result, stage.root / "report.html")
@@ -158,6 +181,21 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CASE_IPC_KEYS = set(range(0x5A5B0000, 0x5A5E0000))
+"""The System V keys the adversarial cases use (0x5A5B...., 0x5A5C...., 0x5A5D....)."""
+
+
+def host_ipc_keys() -> set[int]:
+    """Keys of the System V objects this process's IPC namespace (the machine's) holds."""
+    keys = set()
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                next(table)
+                keys.update(int(line.split()[0]) for line in table if line.strip())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return keys
 
 
 def console_text(result: RunResult) -> str:
@@ -210,5 +248,5 @@ def test_notebook(case, stage, baseline, measures):
     pytest.importorskip("grader.notebook", reason="notebook grading (issue 3) is not in this checkout")
     require_measures(case, measures)
     path = stage.write(case)
-    result = grade(path, only=case.only, timing=False, limits=Limits(timeout=5.0, **case.limits))
+    result = grade(path, only=case.only, timing=False, limits=Limits(**{"timeout": 5.0, **case.limits}))
     verify(case, stage, result, baseline)

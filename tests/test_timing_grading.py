@@ -131,6 +131,8 @@ def test_processes_spinning_between_calls_void_the_timing(zygote):
     result = grade(SUBMISSIONS / "background_spinner.py", zygote=zygote, only={"binary_cross_entropy"})
     test = timed_tests(result)["binary_cross_entropy"]
     assert test.outcome == "failed" and test.misconception == "background_work"
-    assert "between calls" in test.message and test.timing["background_s"] > 0.03
+    assert "between calls" in test.message
+    # the reference is not even timed while they run (none of them may be alive then)
+    assert test.timing is None or test.timing["background_s"] > 0.03
     others = [t for t in result.exercises[0].tests if not t.nodeid.endswith("_speed") and not t.stretch]
     assert all(t.outcome == "passed" for t in others), "its values are right"

@@ -28,6 +28,11 @@ KERNEL_LABEL = "the grader's Python {major}.{minor} kernel (python3)"
 NO_NETWORK_PROXY = "http://127.0.0.1:9"
 """Downloads fail at once (connection refused) instead of hanging: nothing is fetched while grading."""
 LOG_BYTES = 64_000
+KERNEL_BASE_MB = 1536
+"""Memory a kernel's cgroup allows beyond the limit: what the kernel itself uses (torch, ipykernel,
+fastai imported by the notebook), which is not the learner's doing."""
+MEASURES_BYTES = 16_000
+"""Largest `.sandbox.json` read back from a kernel's folder."""
 
 
 def kernel_label() -> str:
@@ -58,6 +63,8 @@ class KernelHandle:
         """Whether the sandbox was asked for (GRADER_SANDBOX is not `off`)."""
         self._preparing = preparing
         self._closed = False
+        self.group = None
+        """The kernel's cgroup (grader.worker.cgroup.Group), when the machine has cgroups."""
 
     def can_read(self, path: Path) -> bool:
         """Whether the kernel sees `path` (inside its folder or a readable one, or no sandbox)."""
@@ -67,9 +74,12 @@ class KernelHandle:
 
     def measures(self) -> dict[str, str]:
         """The sandbox measures the kernel applied before any learner code ran ({} if unknown)."""
-        try:
-            data = json.loads((self.home / ".sandbox.json").read_text())
-        except (OSError, ValueError):
+        from grader.worker.files import read_capped
+
+        try:  # the kernel's folder is the learner's: the file may be a pipe or a link by now
+            raw, more = read_capped(self.home / ".sandbox.json", MEASURES_BYTES)
+            data = json.loads(raw) if not more else None
+        except (OSError, ValueError, RecursionError):
             return {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
@@ -111,8 +121,12 @@ class KernelHandle:
         except subprocess.TimeoutExpired:
             return None
 
+    def oom_kills(self) -> int:
+        """Processes of the kernel's cgroup the kernel killed for memory (0 without a cgroup)."""
+        return self.group.oom_kills() if self.group is not None else 0
+
     def kill(self) -> None:
-        """Kill the kernel and everything it started (its session, its own user's processes)."""
+        """Kill the kernel and everything it started (its cgroup, its session, its own user's)."""
         if self.pid is not None:
             from grader.worker import sandbox
 
@@ -121,6 +135,9 @@ class KernelHandle:
             except OSError:
                 pass
             sandbox.sweep_user(sandbox.uid_for(self.pid))
+        if self.group is not None:
+            self.group.remove()
+            self.group = None
         process = self.process
         if process is not None:
             try:
@@ -143,16 +160,22 @@ class KernelHandle:
             pass
         if self.own_home:
             shutil.rmtree(self.home, ignore_errors=True)
+            from grader.worker import reaper
+
+            owner = reaper.active()
+            if owner is not None:
+                owner.forget(self.home)
 
     def output_text(self, limit: int = LOG_BYTES) -> str:
         """The start of the kernel's own log (C-level output, crashes), at most `limit` bytes."""
-        try:
-            with open(self.log_path, "rb") as handle:
-                data = handle.read(limit + 1)
+        from grader.worker.files import read_capped
+
+        try:  # in the kernel's folder: replaced by a named pipe, plain open() would block forever
+            data, more = read_capped(self.log_path, limit)
         except OSError:
             return ""
-        text = data[:limit].decode("utf-8", errors="replace")
-        return text + ("\n... (more output not kept)" if len(data) > limit else "")
+        text = data.decode("utf-8", errors="replace")
+        return text + ("\n... (more output not kept)" if more else "")
 
 
 def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data: str = "generated",
@@ -209,8 +232,16 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
         "no_proxy": "", "NO_PROXY": "",
     })
     confine = {**sandbox.options_from_env(), "readable": [str(p) for p in readable]}
+    from grader.worker import reaper
+    from grader.worker.container import container_request
+
+    owner = reaper.current()  # removes the kernel's folder and cgroup if this process is killed
+    if own_home:
+        owner.tell("folder", home)
+    group, cgroup_request = container_request("kernel", limits, KERNEL_BASE_MB * 1024 * 1024)
     argv = [sys.executable, "-P", "-s", "-Xfrozen_modules=off", "-m", "grader.notebook.launch",
             "--limits", json.dumps(limits.to_dict()), "--confine", json.dumps(confine),
+            "--cgroup", json.dumps(cgroup_request),
             *(["--cuda"] if cuda else []), "-f", "{connection_file}",
             "--HistoryManager.hist_file=:memory:"]
     # IPC (Unix sockets in the kernel's folder), not TCP: the sandboxed kernel has no network at all.
@@ -226,6 +257,9 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
     handle = KernelHandle(km, home, fastai_home, log_path, data=data, own_home=own_home, notes=notes,
                           preparing=preparing)
     handle.started, handle.readable, handle.sandboxed = launched, readable, confine.get("enabled", True)
+    handle.group = group
+    if handle.pid is not None and os.geteuid() == 0:
+        owner.tell("uid", sandbox.uid_for(handle.pid))
     return handle
 
 

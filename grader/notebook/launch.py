@@ -3,7 +3,8 @@
     python -P -s -m grader.notebook.launch --limits JSON --confine JSON [--cuda] -f CONNECTION_FILE
 
 The trusted side (`grader.notebook.kernel`) starts it with a stripped environment, in its private
-folder, in a session of its own. Before any learner code runs, while the process still has a single
+folder, in a session of its own. It first joins the cgroup the trusted side made for it (memory,
+pids, CPU accounted for the kernel and all it starts). Before any learner code runs, while the process still has a single
 thread, it confines itself as a `.py` worker is confined (`grader.worker.sandbox.confine`: its own
 network and mount namespaces, only its folder writable, a user of its own when run as root), writes
 what was applied to `.sandbox.json` in its folder, imports torch (whose address space is not the
@@ -26,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limits", required=True, help="the Limits as JSON")
     parser.add_argument("--confine", default="{}", help="sandbox options as JSON")
     parser.add_argument("--cuda", action="store_true", help="a GPU is used: no address-space limit")
+    parser.add_argument("--cgroup", default="{}", help="the cgroup to join first, as JSON")
     args, rest = parser.parse_known_args(argv)
     home = os.getcwd()
     request = {"workdir": home, "limits": json.loads(args.limits), "confine": json.loads(args.confine)}
@@ -36,7 +38,9 @@ def main(argv: list[str] | None = None) -> None:
 
     from grader.worker import sandbox
 
+    joined = sandbox.join_container(json.loads(args.cgroup))  # first: all the kernel starts is inside
     sandbox.confine(request)
+    sandbox.MEASURES.update(joined)
     os.chdir(home)
     with open(MEASURES_FILE, "w") as handle:
         json.dump(dict(sandbox.MEASURES), handle)

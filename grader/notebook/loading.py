@@ -22,6 +22,39 @@ NOTEBOOK_BUDGET = 900.0
 SHELL_NOTE = "[grader] not run while grading"
 
 
+MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
+"""The same cap as `grader.grading.validate_submission`'s, for callers that come here directly."""
+NOTEBOOK_LIMITS = {"max_depth": 48, "max_containers": 500_000, "max_values": 4_000_000}
+"""Bounds of a notebook's JSON (a Jupyter notebook nests about 8 deep; widget state a little more):
+past them, parsing or copying it could exhaust the trusted process's stack or memory."""
+
+
+def _check_bounds(path: Path) -> None:
+    """Refuse (NotebookProblem) a notebook whose JSON is too deep or holds too many values, before
+    anything recursive (nbformat, copies of the notebook) touches it. The size is capped already."""
+    from grader.worker import wire
+    from grader.worker.files import read_capped
+
+    try:
+        raw, more = read_capped(path, MAX_SUBMISSION_BYTES)
+    except OSError as exc:
+        raise NotebookProblem("NotANotebook", f"{path.name} cannot be read ({exc})") from None
+    if more:
+        raise NotebookProblem("TooLarge", f"{path.name} is larger than "
+                              f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        wire.loads_bounded(raw, **NOTEBOOK_LIMITS)
+    except wire.BadMessage as exc:
+        if "malformed" in str(exc):
+            return  # not JSON at all: read_notebook explains that better
+        text = str(exc).replace("message", "its JSON", 1)
+        raise NotebookProblem("TooComplex", f"{path.name} cannot be graded: {text}",
+                              "Clear the notebook's outputs and metadata (Edit > Clear Outputs of "
+                              "All Cells), save it from Jupyter, and submit it again.") from None
+
+
 def load_notebook_worker(submission: Path, *, workdir: Path, limits: Limits | None = None, zygote=None,
                          progress: Callable[[str], None] | None = None,
                          kernel: KernelHandle | None = None, cell_timeout: float | None = None,
@@ -41,6 +74,7 @@ def load_notebook_worker(submission: Path, *, workdir: Path, limits: Limits | No
     record: dict[str, Any] = {"executed_path": None, "failed_cells": [], "timed_out_cells": [],
                               "notes": [], "kernel": None, "answers": None, "timings": {}}
     try:
+        _check_bounds(Path(submission))
         nb, read_notes = read_notebook(Path(submission))
     except NotebookProblem as problem:
         if kernel is not None:

@@ -4,7 +4,10 @@
 serve the grader's protocol from its own namespace (`serve.serve`) over a Unix socket. Everything
 else is `grader.worker.client.Worker`: per-call timeouts, the memory watchdog, plain-data replies,
 and a restart on the next request after a fault, which here means a fresh kernel running the
-notebook again (without the cells that hung or killed a kernel), at most `MAX_STARTS` times.
+notebook again (without the cells that hung or killed a kernel). As for a `.py`, a crash costs the
+test whose call caused it only: kernels are replaced as often as the tests need, for as long as the
+time spent (re)starting kernels and running the notebook stays within the submission's time budget
+(`budget`); `MAX_STARTS` is a backstop far above what a budget allows.
 
 A call that times out is first interrupted (SIGINT, as Jupyter's interrupt button): when the kernel
 answers again within `RECOVER_SECONDS`, it keeps serving and no re-execution is needed.
@@ -26,6 +29,7 @@ from grader.worker import wire
 from grader.worker.client import Worker, WorkerFault
 from grader.worker.limits import Limits, proc_status_bytes
 
+RESTART_NOTE = "a test stopped the kernel"
 SERVE = "__import__('grader.notebook.serve', fromlist=['serve']).serve({path!r})"
 CONNECT_SECONDS = 60.0
 RECOVER_SECONDS = 5.0
@@ -56,7 +60,7 @@ class KernelOutput:
 class NotebookWorker(Worker):
     """A notebook executed in a grading kernel that serves the suite's requests."""
 
-    MAX_STARTS = 4
+    MAX_STARTS = 200
 
     def __init__(self, nb, *, workdir: Path, limits: Limits, data: str = "generated",
                  cell_timeout: float = 120.0, budget: float = 900.0, kernel: KernelHandle | None = None,
@@ -80,6 +84,8 @@ class NotebookWorker(Worker):
         (serving the namespace), `total` (all of `start()`)."""
         self._kernels = 0
         self._spare = False
+        self._start_seconds = 0.0
+        """Seconds spent in every start so far (kernels launched, the notebook run): the budget's use."""
 
     # -- life cycle ---------------------------------------------------------------------------
     def _new_kernel(self) -> KernelHandle:
@@ -94,15 +100,26 @@ class NotebookWorker(Worker):
         """Run the notebook in a fresh kernel and connect to it; returns the fault, None when ready."""
         if self.source_nb is None:  # the file is not a notebook: nothing to run, ever
             return self.load_fault
-        if self.starts >= self.MAX_STARTS:
-            self.load_fault = Fault("crash", "your notebook's code stopped the kernel too many times; "
-                                             "remaining tests were not run")
+        if self.starts >= self.MAX_STARTS or (self.starts and self._start_seconds >= self.budget):
+            self.load_fault = Fault("crash", f"your notebook's code stopped the kernel {self.starts - 1} "
+                                             f"times, and running the notebook again after each took "
+                                             f"its whole time budget ({self.budget:g} s); remaining "
+                                             "tests were not run")
             return self.load_fault
         self.starts += 1
+        began = time.monotonic()
+        try:
+            return self._start_kernel()
+        finally:
+            self._start_seconds += time.monotonic() - began
+
+    def _start_kernel(self) -> Fault | None:
         if self.starts > 1:
             self.progress("running the notebook again in a fresh kernel")
-            self.notes.append(f"a test stopped the kernel, so the notebook ran again in a fresh "
-                              f"kernel (restart {self.starts - 1})")
+            restarts = self.starts - 1
+            self.notes[:] = [n for n in self.notes if not n.startswith(RESTART_NOTE)]
+            self.notes.append(f"{RESTART_NOTE}, so the notebook ran again in a fresh kernel "
+                              f"(restart {restarts})")
         t0 = time.monotonic()
         kernel, self._next_kernel = self._next_kernel or self._new_kernel(), None
         try:
@@ -161,6 +178,7 @@ class NotebookWorker(Worker):
             if kc is not None:
                 kc.stop_channels()
         self.sock, self.pid = conn, self.kernel.pid
+        self.container = self.kernel.group  # timing reads it; the kernel's handle removes it
         self.sandbox = self.kernel.measures()
         self._rss_base = proc_status_bytes("VmRSS", self.pid)
         try:
@@ -180,6 +198,7 @@ class NotebookWorker(Worker):
         if self.sock is not None:
             self.sock.close()
         self.sock = None
+        self.container = None
         if self.kernel is not None:
             self.kernel.kill()
             self.output.keep(self.kernel)
@@ -224,7 +243,11 @@ class NotebookWorker(Worker):
         """Why the kernel went away, from its exit status."""
         kernel = self.kernel
         status = kernel.exit_status(2.0) if kernel is not None else None
+        over_memory = kernel is not None and kernel.oom_kills() > 0
         self.kill()
+        if over_memory:
+            return Fault("memory", f"{during} used more memory than the limit "
+                                   f"({self.limits.memory_mb} MB) and the kernel was stopped")
         if status is None:
             return Fault("crash", f"the notebook's kernel stopped while {during}")
         if status < 0:

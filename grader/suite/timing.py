@@ -43,6 +43,12 @@ fraction of the reference's time (so a worker that slows its empty requests gain
 BACKGROUND_ALLOWANCE = (0.03, 0.05)
 """CPU seconds the worker's processes may use outside its requests: a constant plus a fraction of the
 measurement's wall time. Honest code uses none: it only waits for the next request."""
+QUIET_ALLOWANCE = (0.002, 0.2)
+"""CPU seconds the worker's cgroup may use between its last reply and the end of a timing of the
+reference (a constant plus a fraction of that time): a process or thread left working uses about all
+of it; an idle worker, none."""
+QUIET_SETTLE_S = 0.012
+"""Seconds since the worker's reply before the quiet check (CPU is accounted at scheduler ticks)."""
 MIN_CALL_TIMEOUT = 2.0
 """Seconds a timed call may always take, however fast the reference (first calls, a loaded machine)."""
 GPU_TENSORS = 24
@@ -118,6 +124,8 @@ class Measurement:
     """CPU seconds the worker's processes used between requests (slowing this process's reference)."""
     background: bool = False
     """Set when `background_s` is over the allowance: the ratio cannot be believed."""
+    busy: str | None = None
+    """Why the worker was not quiet when the reference was to be timed (the measurement stopped)."""
 
     @property
     def ratio(self) -> float:
@@ -252,9 +260,9 @@ def check_speed(learner, grading, node, case: TimedCase) -> Measurement:
         feedback.message = f"while timed on {m.sizes} inputs, {feedback.message}"
         raise feedback
     if m.background:
-        raise Feedback(f"`{case.name}` cannot be timed: your code used {m.background_s:.2f} s of CPU "
-                       "between calls (a thread or process kept working in the background) while the "
-                       "grader timed the reference",
+        why = m.busy or (f"your code used {m.background_s:.2f} s of CPU between calls (a thread or "
+                         "process kept working in the background)")
+        raise Feedback(f"`{case.name}` cannot be timed: {why} while the grader timed the reference",
                        hint="Do not leave threads or processes running: a function should do its work "
                             "when called, and return.", misconception="background_work")
     if m.wrong is not None:

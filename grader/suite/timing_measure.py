@@ -5,6 +5,12 @@ the inputs prepared here and the reference timed on it, then the learner's funct
 variant in the worker, its checksum checked. The three are interleaved so that a busy machine slows
 them alike; medians are kept. Nothing the worker says about time is used, only what this process
 measures around its requests; the CPU its processes use between requests is counted (`_Background`).
+
+The reference is timed only on a quiet worker: where the worker has a cgroup (`worker.container`),
+before and after each timing of the reference no process of the learner but the worker itself may be
+alive, and the group's CPU since the worker's last reply (which counts processes that already exited
+and threads of the worker) must stay within `QUIET_ALLOWANCE`. Otherwise the measurement stops and the
+timed test fails, saying why: a learner who keeps the machine busy never makes the reference slow.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ import time
 from typing import Any
 
 from grader.suite.timing import (BACKGROUND_ALLOWANCE, CUTOFF, MIN_CALL_TIMEOUT, OVERHEAD_ALLOWANCE,
-                                 PLANS, STOP_FLOOR_S, THREADS, DevicePlan, Measurement, TimedCase,
-                                 clock_for, device_label, grown_rows, max_elements, one_thread)
+                                 PLANS, QUIET_ALLOWANCE, QUIET_SETTLE_S, STOP_FLOOR_S, THREADS,
+                                 DevicePlan, Measurement, TimedCase, clock_for, device_label,
+                                 grown_rows, max_elements, one_thread)
 from grader.worker.ops.time import build, checksum, steady_allocator, variant
 
 
@@ -81,6 +88,8 @@ def measure(worker, case: TimedCase, *, device: str, timeout: float, stage_timeo
                 _measure_loop(worker, case, m, plan, clock, base, specs, timeout, background)
         except WorkerFault as exc:
             m.fault = exc.fault
+        except _Busy as busy:
+            m.background, m.busy = True, str(busy)
         except _Stop as stop:
             m.stopped = str(stop)
     return m
@@ -91,33 +100,83 @@ class _Background:
 
     Between requests the worker only waits; CPU used then (a thread or child process left spinning)
     would slow the reference timed here and flatter the ratio, so past the allowance it voids it.
+    With a cgroup, the count is the group's (exited processes included) and `check_quiet` is exact;
+    without one, the worker's session and uid are sampled at the start and the end only.
     """
 
     def __init__(self, worker, m: Measurement):
         self.pid, self.m = getattr(worker, "pid", None), m
+        container = getattr(worker, "container", None)
+        self.container = container if container is not None and container.cpu_seconds() is not None \
+            else None
         self.inside = 0.0
+        self.last_reply: tuple[float, float] | None = None
+        """(group CPU seconds, perf_counter) when the worker last replied."""
+
+    def _total(self) -> float | None:
+        if self.container is not None:
+            return self.container.cpu_seconds()
+        return session_cpu_seconds(self.pid) if self.pid else None
 
     def __enter__(self) -> "_Background":
-        self.start_cpu = session_cpu_seconds(self.pid) if self.pid else None
+        self.start_cpu = self._total()
         self.start = time.perf_counter()
         return self
 
     def request_cpu(self) -> float | None:
+        if self.start_cpu is None:
+            return None
+        if self.container is not None:
+            return self.container.cpu_seconds()
         from grader.worker.client import process_cpu_seconds
 
-        return process_cpu_seconds(self.pid) if self.pid and self.start_cpu is not None else None
+        return process_cpu_seconds(self.pid) if self.pid else None
+
+    def replied(self, cpu: float | None) -> None:
+        """The worker just answered; `cpu`: the group's CPU seconds then."""
+        if self.container is not None and cpu is not None:
+            self.last_reply = (cpu, time.perf_counter())
+
+    def check_quiet(self, *, settle: bool = False) -> None:
+        """Raise _Busy unless the worker is alone in its group and idle since its last reply.
+
+        `settle`: first let QUIET_SETTLE_S pass since the reply: the kernel adds a running thread's
+        CPU to the group's account at scheduler ticks, so a shorter window could miss it."""
+        if self.container is None or self.pid is None:
+            return
+        if settle and self.last_reply is not None:
+            left = QUIET_SETTLE_S - (time.perf_counter() - self.last_reply[1])
+            if left > 0:
+                time.sleep(left)
+        others = set(self.container.processes()) - {self.pid}
+        if others:
+            raise _Busy(f"{len(others)} process{'es' if len(others) > 1 else ''} started by your code "
+                        "kept running between calls")
+        if self.last_reply is not None:
+            cpu = self.container.cpu_seconds()
+            used, wall = (cpu or 0.0) - self.last_reply[0], time.perf_counter() - self.last_reply[1]
+            constant, fraction = QUIET_ALLOWANCE
+            if used > constant + fraction * wall:
+                self.m.background_s = max(self.m.background_s, used)
+                raise _Busy(f"your code used {used * 1e3:.0f} ms of CPU between calls (in "
+                            f"{wall * 1e3:.0f} ms after its function had returned)")
 
     def __exit__(self, *exc) -> None:
-        end = session_cpu_seconds(self.pid) if self.start_cpu is not None else None
+        end = self._total() if self.start_cpu is not None else None
         if end is None:
             return
-        self.m.background_s = max(0.0, end - self.start_cpu - self.inside)
+        self.m.background_s = max(self.m.background_s, end - self.start_cpu - self.inside, 0.0)
         constant, fraction = BACKGROUND_ALLOWANCE
-        self.m.background = self.m.background_s > constant + fraction * (time.perf_counter() - self.start)
+        over = self.m.background_s > constant + fraction * (time.perf_counter() - self.start)
+        self.m.background = self.m.background or over
 
 
 class _Stop(Exception):
     """The measurement ended early; the verdict is already decided (too slow)."""
+
+
+class _Busy(Exception):
+    """The worker was not quiet when the reference was to be timed; the timing cannot be believed."""
 
 
 def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, specs, timeout,
@@ -136,7 +195,9 @@ def _measure_loop(worker, case, m: Measurement, plan: DevicePlan, clock, base, s
         start = clock()
         args = variant(base, specs, seed)
         prep_s = clock() - start
+        background.check_quiet(settle=True)
         ref_s, want = _time_reference(case, args, clock)
+        background.check_quiet()
         scale = float(want.pop("scale"))
         budget_s = case.budget * ref_s * CUTOFF
         call_timeout = min(timeout, max(MIN_CALL_TIMEOUT, 2 * budget_s))
@@ -195,6 +256,7 @@ def _request(worker, message: dict, timeout: float, during: str,
         after = background.request_cpu() if cpu is not None else None
         if after is not None:
             background.inside += after - cpu
+            background.replied(after)
     if not reply.get("ok"):
         raise WorkerFault(_fault_from_error(reply.get("error") or {}))
     return seconds, reply

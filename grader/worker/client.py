@@ -27,7 +27,9 @@ from typing import Any
 import grader
 from grader.errors import WorkerError
 from grader.results import Fault
-from grader.worker import book_env, codec, sandbox, wire
+from grader.worker import book_env, codec, reaper, sandbox, wire
+from grader.worker.cgroup import Group
+from grader.worker.container import container_request
 from grader.worker.watch import (CPU_SHARE, WALL_BACKSTOP, folder_usage, printable,
                                  process_cpu_seconds)
 from grader.worker.limits import Limits, proc_status_bytes
@@ -120,13 +122,19 @@ class Zygote:
             self.control.sendall(payload[sent:])
 
     def spawn(self, *, workdir: str, limits: Limits, cuda: bool, env: dict | None = None,
-              confine: dict | None = None) -> tuple[int, socket.socket, int]:
-        """Fork a worker; returns its pid, the request socket, and the read end of its output pipe."""
+              confine: dict | None = None, cgroup: dict | None = None) -> tuple[int, socket.socket, int]:
+        """Fork a worker; returns its pid, the request socket, and the read end of its output pipe.
+
+        `cgroup`: the container (`container_request`) this process moves the child into while the
+        child confines itself (moving a process waits for the kernel, tens of ms on a busy machine:
+        done here, it overlaps the child's own work). No learner code runs before: the child runs
+        only what it is sent, and the load is sent once `spawn` has returned."""
         chan_parent, chan_child = socket.socketpair()
         out_r, out_w = os.pipe()
         request = {"op": "spawn", "workdir": workdir, "limits": limits.to_dict(), "cuda": cuda,
                    "env": {**self.env, "HOME": workdir, "TMPDIR": workdir, **(env or {})},
-                   "confine": {**sandbox.options_from_env(), **(confine or {})}}
+                   "confine": {**sandbox.options_from_env(), **(confine or {})},
+                   "cgroup": {}}
         self.ready()
         with self._lock:
             try:
@@ -136,7 +144,8 @@ class Zygote:
                 os.close(out_w)
             reply = self._read_until("spawned", 30)
         pid = int(reply["pid"])
-        self.confinement[pid] = _read_announcement(chan_parent)
+        joined = sandbox.join_container(cgroup or {}, pid)
+        self.confinement[pid] = {**_read_announcement(chan_parent), **joined}
         return pid, chan_parent, out_r
 
     def exit_status(self, pid: int, timeout: float = 2.0) -> int | None:
@@ -252,6 +261,8 @@ class Worker:
         self._rss_base = 0
         self._disk_checked = 0.0
         self._load_seconds = 0.0
+        self.container: Group | None = None
+        """The current worker process's cgroup (all it starts is in it), when the machine has cgroups."""
         self.sandbox: dict[str, str] = {}
         """The sandbox measures of the current worker process ("on" or "off: why")."""
 
@@ -277,9 +288,13 @@ class Worker:
             self.book = book_env.prepare(self.workdir, self.data)
         confine = {**(self.confine or {}),
                    "readable": [str(self.submission), *map(str, self.book.readable)]}
+        base = proc_status_bytes("VmRSS", self.zygote.proc.pid)  # shared with the child, copied on write
+        self.container, cgroup_request = container_request("worker", self.limits, base)
         self.pid, self.sock, out_fd = self.zygote.spawn(
             workdir=str(self.workdir), limits=self.limits, cuda=self.cuda, confine=confine,
-            env=self.book.env())
+            env=self.book.env(), cgroup=cgroup_request)
+        if os.geteuid() == 0:
+            reaper.current().tell("uid", sandbox.uid_for(self.pid))
         self.sandbox = self.zygote.confinement.pop(self.pid, {})
         self.output = OutputCollector(out_fd, self.limits.output_bytes, self.output)
         self.output.start()
@@ -311,6 +326,10 @@ class Worker:
                 os.killpg(self.pid, signal.SIGKILL)
             except OSError:
                 pass
+        if self.container is not None:  # everything the worker started, wherever it went
+            if self.container.remove() and self.pid is not None and reaper.active() is not None:
+                reaper.active().forget(sandbox.uid_for(self.pid))  # nothing of it is left
+            self.container = None
         if self.sock is not None:
             self.sock.close()
         self.sock = None
@@ -403,13 +422,13 @@ class Worker:
         """
         start = time.monotonic()
         deadline, backstop = start + timeout, start + timeout * WALL_BACKSTOP
-        cpu_start = process_cpu_seconds(self.pid) if self.pid else None
+        cpu_start = self._cpu_seconds()
         limit = self._rss_base + self.limits.memory_mb * 1024 * 1024
         assert self.sock is not None
         while True:
             now = time.monotonic()
             if now >= deadline:
-                cpu = process_cpu_seconds(self.pid) if self.pid else None
+                cpu = self._cpu_seconds()
                 starved = cpu is not None and cpu_start is not None and cpu - cpu_start < CPU_SHARE * timeout
                 if not starved or now >= backstop:
                     raise wire.ChannelTimeout()
@@ -427,6 +446,14 @@ class Worker:
             reply = wire.recv(self.sock, timeout=max(left, 1.0))
             self._check_disk()
             return reply
+
+    def _cpu_seconds(self) -> float | None:
+        """CPU used by the worker: by all its processes (its cgroup) where it has one."""
+        if self.container is not None:
+            used = self.container.cpu_seconds()
+            if used is not None:
+                return used
+        return process_cpu_seconds(self.pid) if self.pid else None
 
     def _unsolicited(self) -> bool:
         """Whether bytes are waiting on the channel before a request was even sent."""
@@ -454,7 +481,10 @@ class Worker:
     def _death(self, during: str) -> Fault:
         """Explain why the worker went away, from the wait status the zygote reports."""
         pid = self.pid
+        over_memory = self.container is not None and self.container.oom_kills() > 0
         self.kill()
+        if over_memory:
+            return _memory_fault(self.limits, during)
         status = self.zygote.exit_status(pid) if pid else None
         if status is None:
             return Fault("crash", f"the worker stopped while {during}")

@@ -12,6 +12,7 @@ import platform
 import struct
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 
@@ -65,6 +66,13 @@ def unshare(flags: int) -> None:
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     _check(_libc.mount(_bytes(source), _bytes(target), _bytes(fstype), flags, _bytes(data)),
            f"mount {target}")
+
+
+MNT_DETACH = 0x2
+
+
+def umount(target: str, *, detach: bool = False) -> None:
+    _check(_libc.umount2(_bytes(target), MNT_DETACH if detach else 0), f"umount {target}")
 
 
 class _MountAttr(ctypes.Structure):

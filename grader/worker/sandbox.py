@@ -6,6 +6,9 @@ guarantee, and what they do not, is written down in docs/SANDBOX.md.
 
 Measures, in the order they are applied:
 - `network`: a network namespace of its own (no interfaces but a downed loopback): nothing to reach.
+- `ipc`: an IPC namespace of its own: System V shared memory, semaphores and message queues made by
+  the worker are visible to no other worker (no talking between learners of a batch) and are
+  removed by the kernel when the worker's last process ends (nothing survives the grading).
 - `filesystem`: a mount namespace where every top-level folder that is not the system's
   (/home, /root, /tmp, /work, /srv, /var...) is replaced by an empty tmpfs, except the paths the
   worker needs (the Python environment, the grader package, its own working directory) which are
@@ -42,6 +45,26 @@ MEASURES: dict[str, str] = {}
 """What `confine` applied in this worker: measure name -> "on", or "off: <why>"."""
 
 
+GUARANTEES = {
+    "network": "the learner's code could reach the network",
+    "filesystem": "the learner's code could read files outside its folder (other learners', yours)",
+    "user": "the learner's code ran as the grader's user (it could signal the grader's processes)",
+    "ipc": "learners' code could exchange System V messages and shared memory, which outlive the run",
+    "cgroup_memory": "memory held in shared memory or memfds was not counted against the limit",
+    "cgroup_pids": "processes were limited per user, not per worker",
+    "cgroup_cpu": "timing could not verify that the worker was idle while the reference was timed",
+    "work_folder": "the disk limit was checked once a second during calls, not enforced by the system",
+}
+"""Measure -> what is not guaranteed when it is off (shown in reports; see docs/SANDBOX.md)."""
+
+
+def dropped_guarantees(measures: dict[str, str]) -> list[str]:
+    """The guarantees lost in a run, from the measures its worker recorded ("off: ..." ones)."""
+    if any(v.startswith("off") for k, v in measures.items() if k == "sandbox"):
+        return ["the sandbox was off (GRADER_SANDBOX=off): none of its guarantees held"]
+    return [text for name, text in GUARANTEES.items() if str(measures.get(name, "on")).startswith("off")]
+
+
 def options_from_env(environ: dict | None = None) -> dict:
     """The trusted side's sandbox settings; GRADER_SANDBOX=off disables confinement (debugging only)."""
     value = (environ if environ is not None else os.environ).get("GRADER_SANDBOX", "on").strip().lower()
@@ -71,6 +94,10 @@ def confine(request: dict) -> None:
         MEASURES["user"] = "off: the grader does not run as root, so the worker runs as you"
         _record("user_namespace", lambda: _enter_user_namespace(linux))
     _record("network", lambda: linux.unshare(linux.CLONE_NEWNET))
+    if options.get("ipc", True):
+        _record("ipc", lambda: linux.unshare(linux.CLONE_NEWIPC))
+    else:
+        MEASURES["ipc"] = "off: not asked for"
     own_mounts = _record("filesystem", lambda: linux.unshare(linux.CLONE_NEWNS))
     if own_mounts and _record("filesystem", lambda: _build_view(linux, workdir, options,
                                                                   request.get("limits") or {})):
@@ -88,6 +115,21 @@ def confine(request: dict) -> None:
     _record("no_new_privs", lambda: linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1))
     _record("capabilities", linux.drop_capabilities)
     _record("links", linux.forbid_links)
+
+
+def join_container(request: dict, pid: int = 0) -> dict[str, str]:
+    """Move process `pid` (0: this one) into the cgroup the trusted side made for it, before it runs
+    any learner code; returns the cgroup measures ("on", or "off: why") to record."""
+    measures = {str(k): str(v) for k, v in (request.get("measures") or {}).items()}
+    paths = request.get("paths") or []
+    if paths:
+        from grader.worker import cgroup
+
+        try:
+            cgroup.join(paths, pid)
+        except OSError as exc:
+            measures = {name: f"off: could not join the cgroup ({exc})" for name in measures}
+    return measures
 
 
 def _record(name: str, action) -> bool:

@@ -81,7 +81,9 @@ def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.soc
         sys.stderr = os.fdopen(2, "w", buffering=1, closefd=False)
         from grader.worker import limits, sandbox, wire
 
+        joined = sandbox.join_container(request.get("cgroup") or {})  # first: all it starts is inside
         sandbox.confine(request)
+        sandbox.MEASURES.update(joined)
         limits.apply_in_child(request["limits"], address_space=not request.get("cuda", False))
         os.chdir(request["workdir"])
         os.environ.clear()

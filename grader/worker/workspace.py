@@ -1,0 +1,50 @@
+"""A grading's work folder as a size-limited tmpfs of its own, where the machine permits a mount.
+
+The trusted side polls the folder's size while it waits for a reply (`Worker._check_disk`); a
+background writer that fills the disk while the trusted side is busy elsewhere would escape the poll.
+A tmpfs mounted on the work folder bounds what can ever be written there, by the kernel: its size is
+the disk limit plus room for the data sets the grader itself places in the folder, and its inode
+count the file limit plus the same kind of room. Its pages are memory: a worker's writes there count
+against the worker's memory cgroup as well. When the grading ends, or its reaper finds it killed, the
+tmpfs is unmounted and everything in it is gone at once.
+
+Where mounting is refused (not root, a container without CAP_SYS_ADMIN), the folder stays on the
+disk and only the poll limits it (docs/SANDBOX.md, "Disk").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from grader.worker.limits import Limits
+
+TRUSTED_ROOM_MB = 512
+"""Room beyond the disk limit for the grader's own files in the folder (data sets, reports)."""
+TRUSTED_ROOM_FILES = 20_000
+
+
+def mount_private(folder: Path, limits: Limits) -> str:
+    """Mount a fresh tmpfs on the (empty) `folder`; "on", or "off: why" when the system refuses."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "off: mounting needs root"
+    from grader.worker import linux
+
+    size_mb = int(limits.disk_mb) + TRUSTED_ROOM_MB
+    inodes = int(limits.max_files) + TRUSTED_ROOM_FILES
+    try:
+        linux.mount("tmpfs", str(folder), "tmpfs", linux.MS_NOSUID | linux.MS_NODEV,
+                    f"size={size_mb}m,nr_inodes={inodes},mode=0755")
+    except OSError as exc:
+        return f"off: {exc}"
+    return "on"
+
+
+def unmount(folder: Path) -> None:
+    """Unmount the folder's tmpfs (lazily: a process still inside cannot keep it)."""
+    from grader.worker import linux
+
+    try:
+        linux.umount(str(folder), detach=True)
+    except OSError:
+        pass
