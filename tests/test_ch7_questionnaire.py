@@ -61,3 +61,22 @@ def test_hard_in_an_answer_is_not_read_as_a_negation():
                                  "overconfident; hard targets also make it overfit to mislabelled images."},
                             chapter="ch7").question(14)
     assert q.points == q.max_points and not q.needs_review, (q.concepts_missing, q.review_reason)
+
+
+def test_every_question_has_labelled_answers():
+    assert {c["question"] for c in ANSWERS if c["label"] == "correct"} == set(RUBRIC.questions)
+    assert {c["question"] for c in ANSWERS if c["label"] == "wrong"} == set(RUBRIC.questions)
+
+
+@pytest.mark.parametrize("case", [c for c in ANSWERS if c["label"] == "correct"], ids=case_id)
+def test_correct_answers_get_full_marks(case):
+    q = grade(case)
+    assert q.points == q.max_points and not q.needs_review, (q.concepts_missing, q.review_reason)
+
+
+@pytest.mark.parametrize("case", [c for c in ANSWERS if c["label"] != "correct"], ids=case_id)
+def test_wrong_and_review_answers_do_not_get_full_marks(case):
+    q = grade(case)
+    assert q.points < q.max_points
+    if case["label"] == "review":
+        assert q.needs_review
