@@ -6,7 +6,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet
+from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet, read_notebook_answers
 
 ANSWERS = json.loads((ROOT / "tests" / "questionnaire_answers" / "ch5_answers.json").read_text())
 
@@ -35,6 +35,13 @@ def test_reference_answers_are_not_the_model_answers_which_count_as_copies():
     pasted = grade_questionnaire({n: q.model_answer for n, q in rubric.questions.items()}, chapter="ch5")
     assert pasted.points <= pasted.max_points / 2
     assert all(q.needs_review for q in pasted.questions)
+
+
+def test_solutions_notebook_answers_are_the_reference_sheet():
+    """solutions/ch5.ipynb's answer cells hold the sheet's answers (kept in step by the notebook script)."""
+    notebook = json.loads((ROOT / "solutions" / "ch5.ipynb").read_text())
+    sheet = read_answer_sheet(ROOT / "solutions" / "ch5_questionnaire.md")
+    assert read_notebook_answers(notebook) == sheet and len(sheet) == 20
 
 
 @pytest.mark.parametrize("number, concept, text", [

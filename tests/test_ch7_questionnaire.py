@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet
+from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet, read_notebook_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "questionnaire_answers" / "ch7_answers.json"
@@ -53,6 +53,13 @@ def test_reference_answers_are_not_the_model_answers_which_count_as_copies():
     pasted = grade_questionnaire({n: q.model_answer for n, q in RUBRIC.questions.items()}, chapter="ch7")
     assert pasted.points <= pasted.max_points / 2
     assert all(q.needs_review for q in pasted.questions)
+
+
+def test_solutions_notebook_answers_are_the_reference_sheet():
+    """solutions/ch7.ipynb's answer cells hold the sheet's answers (kept in step by the notebook script)."""
+    notebook = json.loads((ROOT / "solutions" / "ch7.ipynb").read_text())
+    sheet = read_answer_sheet(ROOT / "solutions" / "ch7_questionnaire.md")
+    assert read_notebook_answers(notebook) == sheet and len(sheet) == 15
 
 
 def test_hard_in_an_answer_is_not_read_as_a_negation():
