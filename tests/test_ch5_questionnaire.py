@@ -48,7 +48,9 @@ def test_solutions_notebook_answers_are_the_reference_sheet():
     (2, "regex_number", "`re.search(r'(.+)_\\d+.jpg$', fname).group(1)`"),
     (2, "regex_number", "`(.+?)_\\d+` keeps the breed"),
     (7, "exp_over_row_sum", "def softmax(x):\n    e = x.exp()\n    return e / e.sum(dim=1, keepdim=True)"),
-    (7, "exp_over_row_sum", "Take the exponential of each activation and divide it by the sum of that row's exponentials."),
+    (7, "exp_over_row_sum", "Take the exponential of each activation and divide it by its row's sum of exponentials."),
+    (18, "slice_spread", "Each group has its own rate; the first group gets `1e-6`."),
+    (18, "slice_spread", "Each group has its own rate; the last group trains at `1e-4`."),
     (8, "picks_and_negates", "It computes `-x[range(len(t)), t]` for each row."),
 ])
 def test_code_the_cleaner_rewrites_still_earns_the_concept(number, concept, text):
