@@ -1,18 +1,27 @@
 """Writes chapter 5's notebooks from the .py files: exercises/ch5.ipynb (the stubs), solutions/ch5.ipynb (the
-solutions and model answers) and tests/notebooks/book_ch5.ipynb (tests/submissions/book_ch5.py, the book's way).
+solutions and the reference answers of solutions/ch5_questionnaire.md, a learner's words: the rubric's model
+answers pasted would be flagged as copies) and tests/notebooks/book_ch5.ipynb (tests/submissions/book_ch5.py,
+the book's way). Cell ids of an existing notebook with the same cells are kept, so a rebuild changes only what
+changed.
 
-Run it after changing exercises/ch5.py, solutions/ch5.py, tests/submissions/book_ch5.py or the rubric:
+Run it after changing exercises/ch5.py, solutions/ch5.py, tests/submissions/book_ch5.py, the reference answers
+or the rubric's questions:
     python scripts/build_ch5_notebooks.py
 """
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sync_notebook_answers import reference_answers  # noqa: E402
+
 sol_src = (ROOT / "solutions/ch5.py").read_text()
 stub_src = (ROOT / "exercises/ch5.py").read_text()
 
@@ -23,6 +32,7 @@ def functions(src):
 
 SOL, STUB = functions(sol_src), functions(stub_src)
 rubric = json.loads((ROOT / "grader/questionnaire/ch5_rubric.json").read_text())
+ANSWERS = reference_answers("ch5")
 
 def md(s): return new_markdown_cell(s)
 def code(s, *tags, **meta):
@@ -98,7 +108,7 @@ def build(solution: bool):
         md("## Questionnaire\n\nAnswer each question in the cell under it, in your own words."),
     ]
     for q in rubric["questions"]:
-        answer = q["model_answer"] if solution else "<!-- Write your answer here, replacing this line. -->"
+        answer = ANSWERS[q["number"]] if solution else "<!-- Write your answer here, replacing this line. -->"
         cells.append(new_markdown_cell(f"### Question {q['number']}. {q['question']}\n\n{answer}\n",
                                        metadata={"grader": {"question": q["number"]}}))
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"display_name": "Python 3", "language": "python",
@@ -141,7 +151,18 @@ def build_book():
                                                               "name": "python3"}})
 
 
+def write(nb, path: Path) -> None:
+    """Writes the notebook, keeping the cell ids of the file it replaces when its cells line up."""
+    if path.exists():
+        old = nbformat.read(str(path), as_version=4)
+        if [c.cell_type for c in old.cells] == [c.cell_type for c in nb.cells]:
+            for new, before in zip(nb.cells, old.cells):
+                if "id" in before:
+                    new["id"] = before["id"]
+    nbformat.write(nb, str(path))
+
+
 if __name__ == "__main__":
-    nbformat.write(build(False), str(ROOT / "exercises/ch5.ipynb"))
-    nbformat.write(build(True), str(ROOT / "solutions/ch5.ipynb"))
-    nbformat.write(build_book(), str(ROOT / "tests/notebooks/book_ch5.ipynb"))
+    write(build(False), ROOT / "exercises/ch5.ipynb")
+    write(build(True), ROOT / "solutions/ch5.ipynb")
+    write(build_book(), ROOT / "tests/notebooks/book_ch5.ipynb")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet
+from grader.questionnaire import grade_questionnaire, load_rubric, read_answer_sheet, read_notebook_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "questionnaire_answers" / "ch7_answers.json"
@@ -40,9 +40,34 @@ def test_sheet_has_every_heading_and_no_answers():
     assert len(graded.questions) == 15 and graded.points == 0
 
 
-def test_model_answers_score_full_marks():
+def test_reference_answers_score_full_marks():
     graded = grade_questionnaire(read_answer_sheet(ROOT / "solutions" / "ch7_questionnaire.md"), chapter="ch7")
     assert graded.points == graded.max_points == RUBRIC.max_points > 0
+    assert not [q.number for q in graded.questions if q.needs_review]
+
+
+def test_reference_answers_are_not_the_model_answers_which_count_as_copies():
+    """The shipped sheet is a learner's own words; the model answers pasted are flagged and capped."""
+    sheet = read_answer_sheet(ROOT / "solutions" / "ch7_questionnaire.md")
+    assert all(sheet[n] != q.model_answer for n, q in RUBRIC.questions.items())
+    pasted = grade_questionnaire({n: q.model_answer for n, q in RUBRIC.questions.items()}, chapter="ch7")
+    assert pasted.points <= pasted.max_points / 2
+    assert all(q.needs_review for q in pasted.questions)
+
+
+def test_solutions_notebook_answers_are_the_reference_sheet():
+    """solutions/ch7.ipynb's answer cells hold the sheet's answers (kept in step by the notebook script)."""
+    notebook = json.loads((ROOT / "solutions" / "ch7.ipynb").read_text())
+    sheet = read_answer_sheet(ROOT / "solutions" / "ch7_questionnaire.md")
+    assert read_notebook_answers(notebook) == sheet and len(sheet) == 15
+
+
+def test_hard_in_an_answer_is_not_read_as_a_negation():
+    """`hard` is not `hardly`: "hard targets make it overfit" affirms the overfitting."""
+    q = grade_questionnaire({14: "Hard 0/1 labels push the activations ever larger, so the model becomes "
+                                 "overconfident; hard targets also make it overfit to mislabelled images."},
+                            chapter="ch7").question(14)
+    assert q.points == q.max_points and not q.needs_review, (q.concepts_missing, q.review_reason)
 
 
 def test_every_question_has_labelled_answers():

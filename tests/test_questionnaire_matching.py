@@ -168,3 +168,17 @@ def test_instead_and_denials_after_the_match(text, negated):
     term = "pointblock" if "PointBlock" in text else "iloc" if "iloc" in text else "threshold*"
     matches = Phrase(term).matches(analyze(text))
     assert matches and matches[0].negated is negated
+
+
+@pytest.mark.parametrize("text, negated", [
+    ("The subset is still hard enough to be realistic.", False),
+    ("Mixed examples are harder to learn.", False),
+    ("With hard 0/1 targets the model becomes overconfident.", False),
+    ("The subset is hardly realistic.", True),
+    ("Mixed examples are barely harder to learn.", True),
+])
+def test_hard_is_not_a_negation_but_hardly_is(text, negated):
+    """`hardly` stems to `hard`: the negation is recognised as written, not by its stem."""
+    phrase = Phrase("realistic|harder|overconfident")
+    matches = phrase.matches(analyze(text))
+    assert matches and matches[0].negated is negated

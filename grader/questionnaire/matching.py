@@ -42,8 +42,11 @@ MAX_MATCHES = 64
 POLARITIES = ("affirmed", "negated", "either")
 
 NEGATION_WORDS = frozenset(stem(w) for w in "not never neither nor without unable instead "
-                                             "hardly lack fail".split())
+                                             "lack fail".split())
 """Normalised words that negate what follows them in the same clause."""
+RAW_NEGATION_WORDS = frozenset({"hardly", "scarcely", "barely"})
+"""Negating words whose stem is an ordinary word (`hardly` stems to `hard`, `barely` to `bare`):
+compared as written, so "a hard example" negates nothing."""
 NOT_NEGATING_AFTER_NOT = frozenset(stem(w) for w in ("only", "just"))
 """`not only`, `not just` do not negate."""
 FORCED = frozenset(stem(w) for w in "forced obliged compelled".split())
@@ -167,7 +170,7 @@ def _is_cue(toks: list[Token], i: int, target: int) -> bool:
         return after not in NOT_NEGATING_AFTER_NOT and not forced
     if word == INSTEAD:
         return after == OF
-    if word in NEGATION_WORDS:
+    if word in NEGATION_WORDS or toks[i].raw in RAW_NEGATION_WORDS:
         return True
     if word == RATHER:
         return after == THAN
