@@ -132,6 +132,7 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             submission=str(submission), learner=learner_name or submission.stem, chapter=ch.name,
             grader_version=grader.__version__, started=started, device=device,
             exercises=_exercises(ch, plugin, context.learner, only, skip),
+            skipped=[e.name for e in ch.exercises if (only and e.name not in only) or e.name in (skip or ())],
             load_error=worker.load_fault if worker.names is None else None,
             notebook=notebook, options={"timeout": limits.timeout, "memory_mb": limits.memory_mb,
                                         "timing": timing, "only": sorted(only or []),
@@ -140,6 +141,8 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
         )
         if ch.grades_questionnaire(only, skip):
             result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
+        elif ch.questionnaire_sheet:
+            result.skipped.append("questionnaire")
         result.output = worker.output.text() if getattr(worker, "output", None) else ""
         result.duration = time.perf_counter() - t0
         return result
@@ -161,6 +164,8 @@ def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip)
         if not tests:
             continue
         entry = ExerciseResult(name=exercise.name, title=exercise.title, tests=tests)
+        for test in tests:
+            entry.notes += [n for n in test.notes if n not in entry.notes and "pays only" not in n]
         entry.defined = loaded and exercise.name in (learner.worker.names or [])
         if entry.defined:
             info = learner.info(exercise.name)
@@ -170,6 +175,20 @@ def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip)
                                    "library's work, not yours.")
         out.append(entry)
     return out
+
+
+def not_submitted(ch: Chapter) -> dict | None:
+    """A questionnaire with no answers found: 0 of its full points, "not submitted", so that every
+    learner's total has the same size."""
+    try:
+        from grader.questionnaire import grade_questionnaire
+    except ImportError:
+        return None
+    graded = grade_questionnaire({}, chapter=ch.name).to_dict()
+    return {**graded, "points": 0.0, "questions": [], "submitted": False,
+            "status": "not submitted",
+            "note": f"no answers found (a `{ch.questionnaire_sheet}` beside your file, or the notebook's "
+                    "answer cells): 0 points"}
 
 
 def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook, result: RunResult):
@@ -184,7 +203,7 @@ def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook
     elif sheet is not None and sheet.is_file():
         graded = grade_questionnaire(read_answer_sheet(sheet), chapter=ch.name)
     else:
-        return None
+        return not_submitted(ch)
     code = next((e for e in result.exercises if e.name == "sigmoid_range"), None)
     if code is not None:
         attach_code_check(graded, question=15, passed=code.passed,

@@ -109,7 +109,11 @@ def is_valid_person(o):
     ("is_valid_person", "random_split"): """
 import random
 def is_valid_person(o):
-    return random.random() < 0.3
+    return random.Random(str(o)).random() < 0.3
+""",
+    ("is_valid_person", "int_not_str"): """
+def is_valid_person(o):
+    return o.parent.name == 13
 """,
     # exercise 6: img2pose
     ("img2pose", "replace_whole_path"): """

@@ -79,6 +79,7 @@ def test_another_dataframe(learner, grading):
     check_split(learner, frame(grading, seed=7, n=25, valid_pct=0.7))
 
 
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_every_row_once(learner, grading):
     """Every row lands in exactly one of the two sets"""
@@ -89,9 +90,9 @@ def test_every_row_once(learner, grading):
                        got=f"{len(train)} + {len(valid)} indices for {len(df)} rows")
 
 
-@pytest.mark.points(1)
+@pytest.mark.feedback_only
 def test_dataframe_unchanged(learner, grading):
-    """Leaves the DataFrame unchanged"""
+    """Leaves the DataFrame unchanged (reported by your own process: feedback only)"""
     df = frame(grading)
     out = learner.outcome(NAME, df, return_args=True)
     if out.fault is not None:
