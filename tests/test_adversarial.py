@@ -79,7 +79,7 @@ def stage(tmp_path):
 def grade_case(case: Case, stage: Stage, zygote, path=None) -> RunResult:
     path = path or stage.write(case)
     limits = Limits(**{"timeout": 5.0, **case.limits})
-    return grade(path, zygote=zygote, only=case.only, timing=False, limits=limits)
+    return grade(path, zygote=zygote, only=case.only, timing=case.get("timing") == "on", limits=limits)
 
 
 @pytest.mark.parametrize("case", params(CASES))

@@ -13,7 +13,8 @@ not exist afterwards), `planted` (checkout paths that must not exist afterwards)
 measures the case relies on), `check` (a named extra check), `cli` (also run through `grader check`),
 `submit-link` and `error` (the submission is a link, refused with that message), `no-raw-html`
 (text that must not appear unescaped in the HTML report), `slow` (grading takes long),
-`known-hole` (a hole found and reported to the owner of that part: a strict expected failure). Notebook cases (`.ipynb`) state theirs in
+`known-hole` (a hole found and reported to the owner of that part: a strict expected failure),
+`timing` (`on`: the timed tests run, as they do by default for learners). Notebook cases (`.ipynb`) state theirs in
 their first markdown cell.
 """
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.suite.checks import (expect_close, expect_tensor, expect_unchanged, expect_value,
+from grader.suite.checks import (expect_close, is_tensor, expect_tensor, expect_unchanged, expect_value,
                                  finite_difference_gradient, readable_tensor)
 from grader.suite.feedback import Feedback
 from grader.suite.learner import fault_feedback
@@ -76,24 +76,30 @@ def test_values(learner, case):
 def test_gradient_flows_to_inputs(learner):
     """Is differentiable: its slope with respect to each activation is right"""
     x, t = make_case(*CASES["batch of 4 x 3"])
-    out = learner.outcome(NAME, x, t, grad_args=[0])  # `x` requires grad in the worker, as in training
-    if out.fault is not None:
-        raise fault_feedback(NAME, out.fault, BCE)
-    got = out.value
-    check_values(got, x, t)
+    check_values(learner.call(NAME, x, t, misconceptions=BCE), x, t)
 
     def loss_at(shifted):
         value = readable_tensor(learner.call(NAME, shifted, t, misconceptions=BCE))[0]
         return float(value) if value is not None and value.numel() == 1 else None
 
-    slopes = finite_difference_gradient(loss_at, x, eps=1e-2)
+    slopes = finite_difference_gradient(loss_at, x, eps=1e-2)  # from values, in this process
+    if slopes is None:
+        raise Feedback(f"`{NAME}` did not return a number for slightly changed activations")
     leaf = x.clone().requires_grad_(True)
     reference(leaf, t).backward()
     expect_close(slopes.float(), leaf.grad, name=NAME, what="gradient (measured from your loss's values)",
                  atol=2e-4, rtol=1e-2)
-    info = tensor_info(got)
-    if info is not None and not info.requires_grad:
-        # the learner's process says the graph is cut: a claim, believed only to cost this test
+
+
+@pytest.mark.feedback_only
+def test_connected_to_autograd(learner):
+    """Keeps the loss connected to autograd (reported by your own process: feedback only)"""
+    x, t = make_case(*CASES["batch of 4 x 3"])
+    out = learner.outcome(NAME, x, t, grad_args=[0])  # `x` requires grad in the worker, as in training
+    if out.fault is not None:
+        raise fault_feedback(NAME, out.fault, BCE)
+    info = tensor_info(out.value)
+    if not is_tensor(out.value) or info is None or not info.requires_grad or out.grads is None:
         raise Feedback(f"`{NAME}`'s result carries no gradient back to `inputs`",
                        hint=BCE_NOT_DIFFERENTIABLE, misconception="breaks_autograd")
 
