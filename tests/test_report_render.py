@@ -255,7 +255,7 @@ def test_hidden_values_never_reach_the_page_even_in_a_group():
 def test_stretch_goals_are_shown_and_scored_separately(rich_html):
     bce = _exercise_html(rich_html, "binary_cross_entropy")
     assert re.search(r'<article class="test failed stretch">.*?Large activations', bce, re.S)
-    assert "0 of 1 stretch goals (scored separately)" in visible_text(rich_html)
+    assert "0 of 1 stretch goals (not scored: outside the total)" in visible_text(rich_html)
     row = [r for r in elements(rich_html, "li") if r.get("data-exercise") == "binary_cross_entropy"][0]
     assert float(row["data-max-points"]) == 5.0  # 1 + 1 + 1 + 2: the stretch test's point is not in it
 

@@ -193,10 +193,12 @@ def centre_checked(learner, grading, image: Path, cal: np.ndarray) -> None:
         if not own_img2pose_is_wrong(learner, image):
             raise
         if not with_right_pose_files(learner, grading, image):
+            if first.fault is None:  # a value of its own: the helper is not what went wrong
+                raise
             raise Feedback(f"`{GET_CTR}` failed for {shown(image, grading)}, and your `{IMG2POSE}` is "
                            f"wrong for that image: fix exercise 6 first ({first.message})",
-                           hint=f"`{GET_CTR}` reads the pose file your `{IMG2POSE}` names.",
-                           misconception="helper_wrong") from None
+                           hint=f"`{GET_CTR}` reads the pose file your `{IMG2POSE}` names, so a wrong "
+                                f"`{IMG2POSE}` makes it fail too.", misconception="helper_wrong") from None
     check_centre(centre_of(learner, image, cal), grading, image, cal)
     add_note(f"your `{IMG2POSE}` is wrong, so `{GET_CTR}` was graded on its own: the right pose file "
              f"was placed where your `{IMG2POSE}` looks for it")

@@ -61,10 +61,13 @@ def check_split(learner, df):
     if (valid, train) == expected:
         raise Feedback(f"`{NAME}` returned (valid, train)", hint=SPLIT_SWAPPED.hint,
                        misconception=SPLIT_SWAPPED.id)
+    every_row_once = sorted(train + valid) == list(range(len(df)))
+    # a split of every row that ignores `is_valid` is a random split; empty or partial ones are not
+    m = SPLIT_RANDOM if every_row_once and train and valid else None
     raise Feedback(f"`{NAME}`'s split does not follow `is_valid`",
                    expected=f"{len(expected[0])} training rows, {len(expected[1])} validation rows",
                    got=f"{len(train)} training rows, {len(valid)} validation rows",
-                   hint=SPLIT_RANDOM.hint, misconception=SPLIT_RANDOM.id)
+                   hint=m.hint if m else None, misconception=m.id if m else None)
 
 
 @pytest.mark.points(3)
