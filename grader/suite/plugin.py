@@ -144,7 +144,7 @@ class GradingPlugin:
             kind = type(exc).__name__ if exc is not None else "error"
             result.message = f"the grader could not check this test ({kind}: {str(exc)[:300]})"
         if result.hidden:
-            _conceal(result)
+            _conceal(result, keep_message=isinstance(exc, Feedback) and exc.public)
 
 
 def pay_properties(results) -> None:
@@ -178,12 +178,12 @@ def _kind(item) -> str:
     return "value"
 
 
-def _conceal(result: TestResult) -> None:
+def _conceal(result: TestResult, keep_message: bool = False) -> None:
     """A hidden test keeps its outcome, points, hint and misconception, and nothing that could carry
     its inputs or expected values: the console, `--json`, the gradebook and the report agree."""
     result.expected = result.got = result.fault = result.timing = None
     result.details, result.notes = {}, []
-    if result.outcome != "passed":
+    if result.outcome != "passed" and not keep_message:
         result.message = HIDDEN_MESSAGE
 
 
