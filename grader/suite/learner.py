@@ -108,5 +108,5 @@ def fault_feedback(name: str, fault: Fault, misconceptions: Iterable[Misconcepti
         message = f"`{name}` raised {fault.kind}{where}: {fault.message}"
     for m in misconceptions:
         if m.fault_pattern and re.search(m.fault_pattern, f"{fault.kind}: {fault.message}", re.I):
-            return Feedback(message, hint=m.hint, misconception=m.id, fault=fault)
+            return Feedback(message, hint=m.hint, misconception=m.id, fault=fault, fix=m.fix)
     return Feedback(message, fault=fault)

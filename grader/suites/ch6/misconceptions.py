@@ -126,8 +126,8 @@ ACCURACY = (
 
 SPLIT_SWAPPED = M("swapped", "Your training and validation sets are swapped: return the rows with "
                   "`is_valid == False` first (training), then those with `is_valid == True`.")
-SPLIT_MASKS = M("boolean_masks", "You return boolean masks; a splitter returns row indices "
-                "(for example `df.index[~df['is_valid']].tolist()`).")
+SPLIT_MASKS = M("boolean_masks", "You return boolean masks; a splitter returns row indices (the "
+                "positions of the rows in each set).", fix="`df.index[~df['is_valid']].tolist()`")
 SPLIT_RANDOM = M("random_split", "Your split ignores the `is_valid` column (a random split?); PASCAL "
                  "2007 already says which rows are validation rows: use `df['is_valid']`.")
 
@@ -181,5 +181,5 @@ GET_CTR = (
 def _ctr_times_z(ctr, cal):
     x, y, z = (float(v) for v in ctr)
     return torch.tensor([x * cal[0][0] * z + cal[0][2], y * cal[1][1] * z + cal[1][2]])
-GET_CTR_LIST = ("`get_ctr` returns its two numbers in a list, tuple or array: accepted, since fastai's "
-                "PointBlock makes a point of them, though the book returns a tensor of two numbers.")
+GET_CTR_LIST = ("since fastai's PointBlock makes a point of two numbers in a list, tuple or array too (the "
+                "book returns a tensor of the two)")

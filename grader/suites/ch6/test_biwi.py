@@ -150,7 +150,7 @@ def check_centre(got, grading, image: Path, cal: np.ndarray) -> None:
     ctr, expected = expected_centre(grading, image, cal)
     expect_value(got, expected.float(), name=GET_CTR, inputs=(ctr, cal), misconceptions=mc.GET_CTR,
                  atol=1e-2, rtol=1e-4, what=f"centre for {shown(image, grading)}",
-                 accept="since fastai's PointBlock makes a point of two numbers in any of these forms")
+                 accept=mc.GET_CTR_LIST)
 
 
 def own_img2pose_is_wrong(learner, image: Path) -> bool:
@@ -163,23 +163,48 @@ def own_img2pose_is_wrong(learner, image: Path) -> bool:
 
 
 def with_right_pose_files(learner, grading, image: Path) -> bool:
-    """Put the right pose file where the learner's own `img2pose` looks for it (inside the worker's
-    folder only), so that `get_ctr` is graded as if its helper were right. False when it cannot."""
+    """Put the right pose file where the learner's own `img2pose` looks for it, so that `get_ctr` is
+    graded as if its helper were right. False when it cannot.
+
+    The path is the learner's: it is written only inside the worker's folder, in a folder that
+    already exists, without following any link on the way (each component opened with O_NOFOLLOW
+    from the work folder down), so no path or link of the learner's can make this process write
+    anywhere else."""
+    import os
+    import stat
+
     out = learner.outcome(IMG2POSE, image)
     if out.fault is not None or not isinstance(out.value, (Path, str)):
         return False
     target = Path(out.value)
-    try:
-        target.resolve().relative_to(grading.workdir.resolve())
-    except (ValueError, OSError):
-        return False
-    if not target.is_absolute() or target == image:
+    if not target.is_absolute() or target == image or ".." in target.parts:
         return False
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(trusted_twin(grading, pose_path(image)).read_bytes())
+        parts = target.relative_to(grading.workdir).parts
+    except ValueError:
+        return False
+    if not parts:
+        return False
+    data = trusted_twin(grading, pose_path(image)).read_bytes()
+    fd = None
+    try:
+        fd = os.open(grading.workdir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        for part in parts[:-1]:
+            next_fd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = next_fd
+        out_fd = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644,
+                         dir_fd=fd)
+        with os.fdopen(out_fd, "wb") as handle:
+            if not stat.S_ISREG(os.fstat(out_fd).st_mode):  # a FIFO or a device: leave it alone
+                return False
+            os.ftruncate(out_fd, 0)
+            handle.write(data)
     except OSError:
         return False
+    finally:
+        if fd is not None:
+            os.close(fd)
     return True
 
 
@@ -221,12 +246,10 @@ def test_returns_tensor_of_two(learner, grading):
     image = images(grading)[0]
     cal = np.genfromtxt(trusted_twin(grading, image.parent / "rgb.cal"), skip_footer=6)
     got = centre_of(learner, image, cal)
-    value, form = readable_tensor(got)
+    value, _ = readable_tensor(got)  # a list, tuple or array of two numbers: accepted (noted above)
     if value is None or value.numel() != 2 or value.dim() != 1:
         raise Feedback(f"`{GET_CTR}` returned {render(got)}; return the two coordinates of the centre",
                        got=render(got))
     if not value.is_floating_point():
         raise Feedback(f"`{GET_CTR}` returned {str(value.dtype).replace('torch.', '')} coordinates; a "
                        "centre's coordinates are floating-point numbers", misconception="wrong_dtype")
-    if form is not None:
-        add_note(f"`{GET_CTR}` returns {form}: accepted ({mc.GET_CTR_LIST})")

@@ -43,12 +43,13 @@ def as_indices(got, n_rows: int) -> tuple[list[int], list[int]]:
         if values and all(isinstance(v, bool) for v in values) or (
                 is_tensor(part) and str(part.dtype) == "torch.bool"):
             raise Feedback(f"`{NAME}` returned boolean masks", hint=SPLIT_MASKS.hint,
-                           misconception=SPLIT_MASKS.id, got=render(part))
+                           misconception=SPLIT_MASKS.id, fix=SPLIT_MASKS.fix, got=render(part))
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             raise Feedback(f"`{NAME}` must return integer row indices", got=render(part))
         out.append(sorted(values))
     if len(out[0]) + len(out[1]) == 2 * n_rows and set(out[0]) <= {0, 1} and set(out[1]) <= {0, 1}:
-        raise Feedback(f"`{NAME}` returned 0/1 masks", hint=SPLIT_MASKS.hint, misconception=SPLIT_MASKS.id)
+        raise Feedback(f"`{NAME}` returned 0/1 masks", hint=SPLIT_MASKS.hint, misconception=SPLIT_MASKS.id,
+                       fix=SPLIT_MASKS.fix)
     return out[0], out[1]
 
 

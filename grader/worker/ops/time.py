@@ -65,6 +65,8 @@ def _run(server, request: dict) -> dict:
             first = next(a for a in args if isinstance(a, torch.Tensor))
             return {"checksum": checksum(first[:1]), "threads": threads}
         result = fn(*args, **kwargs)
+        if isinstance(result, (int, float)) and not isinstance(result, bool):
+            result = torch.tensor(float(result), dtype=torch.float64)  # a metric's Python number
         return {"checksum": checksum(result), "threads": threads}
 
 
