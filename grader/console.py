@@ -102,6 +102,8 @@ def _test_lines(exercise, verbose: int, reveal: bool, out: TextIO) -> None:
                 print(f"        expected: {test.expected}", file=out)
             if test.got is not None:
                 print(f"        got:      {test.got}", file=out)
+            if test.inputs is not None:
+                print(f"        inputs:   {test.inputs}", file=out)
             if reveal and test.fix:
                 print(f"        fix: {test.fix}", file=out)
         for note in test.notes:

@@ -208,6 +208,7 @@ def relative_paths(result: RunResult, workdir: Path) -> None:
         exercise.notes = [fix(n) for n in exercise.notes]
         for t in exercise.tests:
             t.message, t.hint, t.expected, t.got = fix(t.message), fix(t.hint), fix(t.expected), fix(t.got)
+            t.inputs = fix(t.inputs)
             t.notes = [fix(n) for n in t.notes]
             if t.fault is not None:
                 faults.append(t.fault)

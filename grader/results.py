@@ -54,6 +54,8 @@ class TestResult:
     """Rendering of the expected value (None when hidden or not applicable)."""
     got: str | None = None
     """Rendering of what the learner's code returned (None when hidden or not applicable)."""
+    inputs: str | None = None
+    """Rendering of the inputs the test gave the learner's function (None when hidden or unknown)."""
     hidden: bool = False
     """A hidden test: its inputs and expected values are never shown."""
     stretch: bool = False

@@ -101,7 +101,7 @@ def _test(data: dict[str, Any]) -> dict[str, Any]:
         "hint": _text(data.get("hint")),
         "fix": _text(data.get("fix")),
         "kind": str(data.get("kind") or "value"),
-        "message": None, "expected": None, "got": None, "fault": None, "timing": None,
+        "message": None, "expected": None, "got": None, "inputs": None, "fault": None, "timing": None,
         "note": None, "details": {}, "other_details": {},
     }
     if hidden:
@@ -110,7 +110,8 @@ def _test(data: dict[str, Any]) -> dict[str, Any]:
     timing = data.get("timing") if isinstance(data.get("timing"), dict) else None
     test.update(
         message=_text(data.get("message")), expected=_text(data.get("expected")),
-        got=_text(data.get("got")), fault=_fault(data.get("fault")), timing=timing,
+        got=_text(data.get("got")), inputs=_text(data.get("inputs")), fault=_fault(data.get("fault")),
+        timing=timing,
         note=_text("; ".join(str(n) for n in data.get("notes") or []) or details.get("note")),
         details=details,
         other_details={k: v for k, v in details.items() if k not in KNOWN_DETAILS},

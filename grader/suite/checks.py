@@ -214,7 +214,8 @@ def expect_close(got: Any, expected: Any, *, name: str, inputs: Sequence = (), k
     if reason is None:
         return
     found = diagnose(got, misconceptions, *inputs, **(kwargs or {}))
-    shown = {} if hidden else {"expected": render(expected), "got": render(got)}
+    shown = {} if hidden else {"expected": render(expected), "got": render(got),
+                               "inputs": render_inputs(inputs, kwargs)}
     if reason == "dtype" and found is None:
         _check_kind(got, name=name, dtype=family(expected))
     if reason == "not_finite" and found is None:
@@ -228,6 +229,12 @@ def expect_close(got: Any, expected: Any, *, name: str, inputs: Sequence = (), k
     message = f"`{name}` returned the wrong {what}" + (f" ({summary})" if summary and not hidden else "")
     raise Feedback(message, hint=found.hint if found else None, misconception=found.id if found else None,
                    fix=found.fix if found else None, **shown)
+
+
+def render_inputs(inputs: Sequence, kwargs: dict | None = None) -> str | None:
+    """The arguments a test gave the learner's function, for `-v` and the report."""
+    parts = [render(i) for i in inputs] + [f"{k}={render(v)}" for k, v in (kwargs or {}).items()]
+    return ", ".join(parts) or None
 
 
 def _shape_hint(got, expected) -> str | None:

@@ -18,7 +18,8 @@ class Feedback(AssertionError):
 
     def __init__(self, message: str, *, hint: str | None = None, misconception: str | None = None,
                  expected: str | None = None, got: str | None = None, fault: Fault | None = None,
-                 details: dict | None = None, fix: str | None = None, public: bool = False):
+                 details: dict | None = None, fix: str | None = None, public: bool = False,
+                 inputs: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
@@ -28,6 +29,7 @@ class Feedback(AssertionError):
         self.fault = fault
         self.details = details or {}
         self.fix = fix
+        self.inputs = inputs
         self.public = public
         """The message carries no hidden input or expected value (an aggregate figure against its pass
         mark): a hidden test keeps it."""

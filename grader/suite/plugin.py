@@ -129,7 +129,7 @@ class GradingPlugin:
         elif isinstance(exc, Feedback):
             result.outcome, result.points = "failed", 0.0
             result.message, result.hint, result.misconception = exc.message, exc.hint, exc.misconception
-            result.fix = exc.fix
+            result.fix, result.inputs = exc.fix, exc.inputs
             result.expected, result.got, result.fault = exc.expected, exc.got, exc.fault
             result.details.update(getattr(item, "grader_details", None) or {})
             result.details.update(exc.details)
@@ -181,7 +181,7 @@ def _kind(item) -> str:
 def _conceal(result: TestResult, keep_message: bool = False) -> None:
     """A hidden test keeps its outcome, points, hint and misconception, and nothing that could carry
     its inputs or expected values: the console, `--json`, the gradebook and the report agree."""
-    result.expected = result.got = result.fault = result.timing = None
+    result.expected = result.got = result.fault = result.timing = result.inputs = None
     result.details, result.notes = {}, []
     if result.outcome != "passed" and not keep_message:
         result.message = HIDDEN_MESSAGE
