@@ -165,7 +165,10 @@ def test_each_misconception_is_named_in_its_submission(batch):
         for exercise in results[f"mix{i}"]["exercises"]:
             failed = {t["misconception"] for t in exercise["tests"]
                       if t["outcome"] != "passed" and not t["stretch"]}
-            if exercise["name"] in mix:
+            if (exercise["name"], mix.get(exercise["name"])) == ("get_ctr", "returns_list"):
+                # a list of two numbers is accepted since issue 12, with a note
+                assert exercise["passed"] and any("accepted" in n for n in exercise["notes"]), i
+            elif exercise["name"] in mix:
                 assert failed - {None} == {mix[exercise["name"]]}, (i, exercise["name"])
             elif exercise["name"] == "get_ctr" and "img2pose" in mix:
                 continue  # the reference get_ctr calls the learner's (wrong) img2pose
@@ -239,6 +242,8 @@ def test_class_summary_page(batch):
     html = (batch["out"] / "index.html").read_text()
     assert "Zoë Ñúñez" in html and "<svg" in html
     for (exercise, misconception) in CASES:
+        if misconception == "returns_list":
+            continue  # accepted with a note since issue 12: no longer a failure to count
         assert f"<code>{misconception}</code>" in html, misconception
     for reason in ("524 MB", "SyntaxError", "same learner", "holds no .py or .ipynb file"):
         assert reason in html
@@ -390,7 +395,7 @@ def test_notebooks_are_graded_with_their_kernel_started_ahead(tmp_path):
     outcome = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
     assert outcome.graded == 3 and outcome.counts["error"] == 0
     rows = read_csv(out / "gradebook.csv")
-    assert (rows["nina"]["splitter"], rows["nina"]["img2pose"]) == ("6", "3")
+    assert (rows["nina"]["splitter"], rows["nina"]["img2pose"]) == ("5", "3")
     assert (rows["omar"]["splitter"], rows["omar"]["img2pose"]) == ("0", "0")
     assert rows["pia"]["status"] == "passed"
     log = (out / ".batch" / "slot-0.log").read_text()

@@ -247,14 +247,15 @@ def _shape_hint(got, expected) -> str | None:
 def expect_value(got: Any, expected: Any, *, name: str, inputs: Sequence = (), kwargs: dict | None = None,
                  misconceptions: Iterable[Misconception] = (), atol: float = 1e-5, rtol: float = 1e-4,
                  what: str = "value", accept: str | None = None, refuse_hint: str | None = None,
-                 refuse_misconception: str | None = None, note: bool = True) -> None:
+                 refuse_misconception: str | None = None, note: bool = True,
+                 accept_subclass: str | None = None) -> None:
     """Check a result whose numbers matter more than its container.
 
     The value is read from whatever the learner returned (a tensor, a Python number, a numpy array, a
     list or tuple of numbers) and checked first, strictly, so a wrong value is named even in a wrong
     container. Then the container: a plain tensor passes; another readable form passes with a note
-    when `accept` (why it is accepted) is given (`note=False`: silently), and otherwise fails with
-    `refuse_hint`.
+    when `accept` (why it is accepted) is given (`note=False`: silently), a tensor subclass when
+    `accept_subclass` is, and otherwise fails with `refuse_hint`.
     """
     value, form = readable_tensor(got)
     if value is None:
@@ -264,6 +265,8 @@ def expect_value(got: Any, expected: Any, *, name: str, inputs: Sequence = (), k
                  atol=atol, rtol=rtol, what=what)
     if form is None:
         return
+    if accept_subclass and is_tensor(got):
+        accept = accept_subclass
     if accept:
         if note:
             add_note(f"`{name}` returns {form}: accepted, {accept}")
