@@ -275,28 +275,6 @@ def expect_value(got: Any, expected: Any, *, name: str, inputs: Sequence = (), k
                    got=render(got), hint=refuse_hint, misconception=refuse_misconception)
 
 
-def finite_difference_gradient(f, x, *, eps: float):
-    """Central differences of the scalar function `f` at `x`, one element at a time (trusted side).
-
-    `f(x)` returns a float or None (the learner's call failed); None here when any call failed.
-    """
-    import torch
-
-    grad = torch.zeros_like(x, dtype=torch.float64)
-    flat = grad.view(-1)
-    for i in range(x.numel()):
-        values = []
-        for sign in (1.0, -1.0):
-            shifted = x.clone()
-            shifted.view(-1)[i] += sign * eps
-            value = f(shifted)
-            if value is None:
-                return None
-            values.append(value)
-        flat[i] = (values[0] - values[1]) / (2 * eps)
-    return grad
-
-
 def expect_unchanged(before: Sequence, after: Sequence | None, *, name: str, labels: Sequence[str]) -> None:
     """Fail if the worker reports that the learner's function changed its arguments in place.
 

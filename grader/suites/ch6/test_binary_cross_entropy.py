@@ -5,7 +5,8 @@ import torch
 import torch.nn.functional as F
 
 from grader.suite.checks import (expect_close, is_tensor, expect_tensor, expect_unchanged, expect_value,
-                                 finite_difference_gradient, readable_tensor)
+                                 readable_tensor)
+from grader.suite.slopes import finite_difference_gradient
 from grader.suite.feedback import Feedback
 from grader.suite.learner import fault_feedback
 from grader.suite.render import render

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader.suite.checks import close, expect_close, expect_value, is_tensor, readable_tensor
+from grader.suite.checks import expect_value, is_tensor, readable_tensor
 from grader.suite.feedback import Feedback, add_note
-from grader.suite.learner import fault_feedback
 from grader.suite.render import render, type_name
 from grader.suites.ch6 import misconceptions as mc
 

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from grader.suite.checks import (diagnose, expect_close, expect_tensor, expect_unchanged, expect_value,
-                                 finite_difference_gradient, readable_tensor)
+                                 readable_tensor)
+from grader.suite.slopes import finite_difference_gradient
 from grader.suite.feedback import Feedback
 from grader.suite.learner import fault_feedback
 from grader.suite.render import render
