@@ -161,6 +161,7 @@ def _run(ch, worker: "InKernelWorker", workdir: Path, *, only, skip, timing: boo
     from grader.suite.learner import Learner
     from grader.suite.plugin import GradingPlugin
     from grader.suite.runner import run_suite
+    from grader.tidy import relative_in_exercises
 
     worker.start()
     context = GradingContext(Learner(worker), workdir, options={
@@ -168,7 +169,9 @@ def _run(ch, worker: "InKernelWorker", workdir: Path, *, only, skip, timing: boo
         "limits": worker.limits, "progress": None})
     plugin = GradingPlugin(context, only=only, skip=skip)
     run_suite(ch.suite, plugin)
-    return _exercises(ch, plugin, context.learner, only, skip)
+    exercises = _exercises(ch, plugin, context.learner, only, skip)
+    relative_in_exercises(exercises, workdir)  # no temporary folder in what the learner reads
+    return exercises
 
 
 def _namespace(namespace: dict | None):

@@ -42,11 +42,39 @@ def clean_output(text: str) -> str:
 
 
 def relative_paths(result: RunResult, workdir: Path) -> None:
-    """Paths in feedback as the learner knows them: relative to the data set (`01/frame_00004_pose.txt`)
-    or to the work folder, never the grader's temporary folders."""
+    """Paths in a run's feedback as the learner knows them: relative to the data set
+    (`01/frame_00004_pose.txt`) or to the work folder, never the grader's temporary folders (the work
+    folder's parent is the run's private folder)."""
+    fix = _fixer(workdir, private_parent=True)
+    relative_in_exercises(result.exercises, workdir, fix=fix)
+    if result.load_error is not None:
+        result.load_error.message = fix(result.load_error.message)
+        result.load_error.traceback = [fix(line) for line in result.load_error.traceback]
+    result.output = fix(result.output)
+
+
+def relative_in_exercises(exercises, workdir: Path, fix=None) -> list:
+    """The same for exercises' tests and notes; returns the tests' faults (fixed too)."""
+    fix = fix or _fixer(workdir, private_parent=False)
+    faults = []
+    for exercise in exercises:
+        exercise.notes = [fix(n) for n in exercise.notes]
+        for t in exercise.tests:
+            t.message, t.hint, t.expected, t.got = fix(t.message), fix(t.hint), fix(t.expected), fix(t.got)
+            t.inputs = fix(t.inputs)
+            t.notes = [fix(n) for n in t.notes]
+            if t.fault is not None:
+                t.fault.message = fix(t.fault.message)
+                t.fault.traceback = [fix(line) for line in t.fault.traceback]
+                faults.append(t.fault)
+    return faults
+
+
+def _fixer(workdir: Path, *, private_parent: bool):
     root = re.escape(str(workdir))
-    patterns = [(re.compile(root + r"/data/[a-z]+\d*/"), ""), (re.compile(root + r"/"), ""),
-                (re.compile(re.escape(str(workdir.parent))), "<grader's folder>")]
+    patterns = [(re.compile(root + r"/data/[a-z]+\d*/"), ""), (re.compile(root + r"/"), "")]
+    if private_parent:
+        patterns.append((re.compile(re.escape(str(workdir.parent))), "<grader's folder>"))
 
     def fix(text):
         if not isinstance(text, str):
@@ -55,16 +83,4 @@ def relative_paths(result: RunResult, workdir: Path) -> None:
             text = pattern.sub(repl, text)
         return text
 
-    faults = [result.load_error] if result.load_error else []
-    for exercise in result.exercises:
-        exercise.notes = [fix(n) for n in exercise.notes]
-        for t in exercise.tests:
-            t.message, t.hint, t.expected, t.got = fix(t.message), fix(t.hint), fix(t.expected), fix(t.got)
-            t.inputs = fix(t.inputs)
-            t.notes = [fix(n) for n in t.notes]
-            if t.fault is not None:
-                faults.append(t.fault)
-    for fault in faults:
-        fault.message = fix(fault.message)
-        fault.traceback = [fix(line) for line in fault.traceback]
-    result.output = fix(result.output)
+    return fix
