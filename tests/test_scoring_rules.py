@@ -12,6 +12,7 @@ from conftest import BEAR, SOLUTION
 from misconception_cases import submission_with
 
 from grader.console import print_summary
+from grader.suite.checks import NOT_FINITE_HINT
 from grader.suites.ch6 import misconceptions as mc
 
 MIXED = """
@@ -80,9 +81,11 @@ def test_get_ctr_is_graded_with_the_right_pose_file_when_img2pose_is_wrong(mixed
 def test_new_diagnoses(mixed):
     assert "scale_by_hi" in named(mixed, "sigmoid_range")
     assert "int_not_str" in named(mixed, "is_valid_person")
-    assert "not_finite" in named(mixed, "binary_cross_entropy")
-    messages = " ".join(t.message for t in exercise(mixed, "binary_cross_entropy").tests)
+    bce = exercise(mixed, "binary_cross_entropy").tests
+    messages = " ".join(t.message for t in bce)
     assert "NaN or infinity" in messages and "difference nan" not in messages
+    assert any(t.hint == NOT_FINITE_HINT for t in bce)
+    assert named(mixed, "binary_cross_entropy") == set(), "a NaN explains no particular mistake"
 
 
 def test_more_diagnoses(grade_source):

@@ -18,7 +18,6 @@ FAMILIES = ("floating-point", "integer", "bool", "complex")
 NOT_FINITE_HINT = ("Your result contains NaN or infinity where the right answer is an ordinary number: "
                    "look for the log of a number that can be 0 or negative, or a division by 0.")
 WRONG_DTYPE = "wrong_dtype"
-NOT_FINITE = "not_finite"
 
 
 def is_tensor(value: Any) -> bool:
@@ -83,11 +82,14 @@ def close(a: Any, b: Any, *, atol: float = 1e-5, rtol: float = 1e-4) -> bool:
 
 
 def _uninformative(wrong: Any, inputs: Sequence) -> bool:
-    """A wrong implementation's value that a constant or the identity also gives explains nothing."""
+    """A wrong implementation's value that a constant, the identity or a NaN also gives explains
+    nothing."""
     import torch
 
     if not is_tensor(wrong) or wrong.numel() == 0:
         return False
+    if wrong.is_floating_point() and not bool(torch.isfinite(wrong).any()):
+        return True  # NaN or infinity everywhere: many mistakes (and garbage) give that
     flat = wrong.double().flatten()
     if bool((flat == flat[0]).all()) and float(flat[0]) in (0.0, 1.0):
         return True
@@ -219,8 +221,9 @@ def expect_close(got: Any, expected: Any, *, name: str, inputs: Sequence = (), k
     if reason == "dtype" and found is None:
         _check_kind(got, name=name, dtype=family(expected))
     if reason == "not_finite" and found is None:
+        # a hint, but no misconception: NaN has too many causes to name one
         raise Feedback(f"`{name}` returned NaN or infinity where the right {what} is finite",
-                       hint=NOT_FINITE_HINT, misconception=NOT_FINITE, **shown)
+                       hint=NOT_FINITE_HINT, **shown)
     if reason == "shape" and found is None:
         raise Feedback(f"`{name}` returned shape {tuple(got.shape)}, expected {tuple(expected.shape)}",
                        hint=_shape_hint(got, expected), misconception="wrong_shape" if _shape_hint(
