@@ -1,6 +1,8 @@
 """Chapter 6 exercises: multi-label classification and image regression.
 
 Implement each function below, then run `grader check ch6` to see your score and feedback.
+Points come from the values your functions return: properties such as the type or the shape of a
+result only pay as far as the values are right.
 Run `grader check ch6 --only NAME` to grade one exercise. Your questionnaire answers go in
 `ch6_questionnaire.md` beside this file.
 """
@@ -35,7 +37,8 @@ def accuracy_multi(inp, targ, thresh=0.5, sigmoid=True):
 
     Apply a sigmoid to `inp` only when `sigmoid` is True; a prediction is positive when strictly
     greater than `thresh`; compare element-wise with `targ.bool()`.
-    Returns: the mean over all elements, as a 0-dim float tensor.
+    Returns: the mean over all elements, as a 0-dim float tensor (a Python float or a fastai
+    TensorBase is accepted too, as fastai's metrics accept them).
     """
     raise NotImplementedError
 
@@ -67,7 +70,8 @@ def get_ctr(f, cal):
 
     cal: the 3x3 camera intrinsics, `np.genfromtxt(folder/'rgb.cal', skip_footer=6)`.
     Read the centre (x, y, z) with `np.genfromtxt(img2pose(f), skip_header=3)` and project it:
-    c1 = x*cal[0][0]/z + cal[0][2], c2 = y*cal[1][1]/z + cal[1][2]. Returns tensor([c1, c2]).
+    c1 = x*cal[0][0]/z + cal[0][2], c2 = y*cal[1][1]/z + cal[1][2]. Returns tensor([c1, c2]) (a list,
+    tuple or array of the two numbers is accepted too: fastai's PointBlock makes a point of them).
     """
     raise NotImplementedError
 

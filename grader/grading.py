@@ -15,6 +15,7 @@ import grader
 from grader.chapters import Chapter, get_chapter
 from grader.errors import SubmissionError
 from grader.results import ExerciseResult, Fault, RunResult
+from grader.tidy import clean_output, relative_paths
 from grader.suite.context import GradingContext
 from grader.suite.learner import Learner
 from grader.suite.plugin import GradingPlugin
@@ -149,6 +150,7 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             submission=str(submission), learner=learner_name or submission.stem, chapter=ch.name,
             grader_version=grader.__version__, started=started, device=device,
             exercises=_exercises(ch, plugin, context.learner, only, skip),
+            skipped=[e.name for e in ch.exercises if (only and e.name not in only) or e.name in (skip or ())],
             load_error=worker.load_fault if worker.names is None else None,
             notebook=notebook, options={"timeout": limits.timeout, "memory_mb": limits.memory_mb,
                                         "timing": timing, "only": sorted(only or []),
@@ -161,7 +163,10 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
         result.options["sandbox_dropped"] = dropped_guarantees(result.options["sandbox"])
         if ch.grades_questionnaire(only, skip):
             result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
-        result.output = worker.output.text() if getattr(worker, "output", None) else ""
+        elif ch.questionnaire_sheet:
+            result.skipped.append("questionnaire")
+        result.output = clean_output(worker.output.text()) if getattr(worker, "output", None) else ""
+        relative_paths(result, workdir)
         result.duration = time.perf_counter() - t0
         return result
     finally:
@@ -187,6 +192,8 @@ def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip)
         if not tests:
             continue
         entry = ExerciseResult(name=exercise.name, title=exercise.title, tests=tests)
+        for test in tests:
+            entry.notes += [n for n in test.notes if n not in entry.notes and "pays only" not in n]
         entry.defined = loaded and exercise.name in (learner.worker.names or [])
         if entry.defined:
             info = learner.info(exercise.name)
@@ -196,6 +203,20 @@ def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip)
                                    "library's work, not yours.")
         out.append(entry)
     return out
+
+
+def not_submitted(ch: Chapter) -> dict | None:
+    """A questionnaire with no answers found: 0 of its full points, "not submitted", so that every
+    learner's total has the same size."""
+    try:
+        from grader.questionnaire import grade_questionnaire
+    except ImportError:
+        return None
+    graded = grade_questionnaire({}, chapter=ch.name).to_dict()
+    return {**graded, "points": 0.0, "questions": [], "submitted": False,
+            "status": "not submitted",
+            "note": f"no answers found (a `{ch.questionnaire_sheet}` beside your file, or the notebook's "
+                    "answer cells): 0 points"}
 
 
 def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook, result: RunResult):
@@ -223,7 +244,7 @@ def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook
             graded.problem = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)  # a crafted name stays inert
         graded.source = sheet.name
     else:
-        return None
+        return not_submitted(ch)
     for question, name in ch.code_checks.items():
         code = next((e for e in result.exercises if e.name == name), None)
         if code is not None:

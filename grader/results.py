@@ -44,17 +44,28 @@ class TestResult:
     message: str = ""
     """What went wrong (empty when passed)."""
     hint: str | None = None
-    """Feedback that names the learner's misconception, when one was recognised."""
+    """Feedback that names the learner's misconception, when one was recognised (never the answer)."""
+    fix: str | None = None
+    """The literal fix for the recognised misconception: shown only with `--reveal`, or folded in the
+    report."""
     misconception: str | None = None
     """Identifier of the recognised misconception (for class statistics)."""
     expected: str | None = None
     """Rendering of the expected value (None when hidden or not applicable)."""
     got: str | None = None
     """Rendering of what the learner's code returned (None when hidden or not applicable)."""
+    inputs: str | None = None
+    """Rendering of the inputs the test gave the learner's function (None when hidden or unknown)."""
     hidden: bool = False
     """A hidden test: its inputs and expected values are never shown."""
     stretch: bool = False
-    """A stretch goal: shown and scored separately, not part of the exercise's core points."""
+    """A stretch goal: shown with its outcome, never scored (0 of 0 points, outside every total)."""
+    kind: str = "value"
+    """`value` (checks values the learner's function returned), `property` (a structural or speed
+    property: pays only in proportion to the exercise's value tests), or `feedback` (a property only
+    the learner's own process could report: shown, worth no points)."""
+    notes: list[str] = field(default_factory=list)
+    """Remarks that cost no points (an accepted equivalent form, how a property test was paid)."""
     fault: Fault | None = None
     """The learner code's error, when the test failed because the code raised, hung or crashed."""
     timing: dict[str, Any] | None = None
@@ -82,7 +93,7 @@ class ExerciseResult:
 
     @property
     def points(self) -> float:
-        return sum(t.points for t in self.tests if not t.stretch)
+        return round(sum(t.points for t in self.tests if not t.stretch), 4)
 
     @property
     def max_points(self) -> float:
@@ -93,12 +104,18 @@ class ExerciseResult:
         return all(t.outcome == "passed" for t in self.tests if not t.stretch and t.max_points > 0)
 
     @property
+    def first_failure(self) -> "TestResult | None":
+        """The first failed test worth showing on the exercise's console line: scored tests first,
+        then feedback-only ones."""
+        failed = [t for t in self.tests if t.outcome != "passed" and not t.stretch and t.outcome != "skipped"]
+        scored = [t for t in failed if t.max_points > 0]
+        return (scored or [t for t in failed if t.kind == "feedback"] or [None])[0]
+
+    @property
     def first_hint(self) -> str | None:
         """The first piece of feedback worth showing on the exercise's one console line."""
-        for t in self.tests:
-            if t.outcome != "passed" and not t.stretch and t.max_points > 0:
-                return t.hint or t.message
-        return None
+        t = self.first_failure
+        return (t.hint or t.message) if t is not None else None
 
 
 @dataclass
@@ -131,11 +148,14 @@ class RunResult:
     """For notebooks: executed path, failed cells and kernel notes."""
     options: dict[str, Any] = field(default_factory=dict)
     """Options the run used (timeout, memory limit, only, timing) for the record."""
+    skipped: list[str] = field(default_factory=list)
+    """Exercises this run's options left out (`--skip`, `--only`): outside the total, and named in
+    the headline and the total's wording."""
 
     @property
     def points(self) -> float:
         q = self.questionnaire["points"] if self.questionnaire else 0.0
-        return sum(e.points for e in self.exercises) + q
+        return round(sum(e.points for e in self.exercises) + q, 4)
 
     @property
     def max_points(self) -> float:
@@ -146,6 +166,25 @@ class RunResult:
     def score(self) -> float:
         """Percentage of points earned (0 to 100)."""
         return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+    @property
+    def questionnaire_submitted(self) -> bool | None:
+        """None when the run does not grade the questionnaire; False when no answers were found (it
+        then scores 0 of its full points, "not submitted")."""
+        if not self.questionnaire:
+            return None
+        return self.questionnaire.get("submitted", True) is not False
+
+    @property
+    def total_wording(self) -> str:
+        """What the total covers, in words: `exercises 1-7 and the questionnaire; skipped: ...`."""
+        parts = [f"{len(self.exercises)} exercise{'s' if len(self.exercises) != 1 else ''}"]
+        if self.questionnaire:
+            parts.append("the questionnaire" + ("" if self.questionnaire_submitted else " (not submitted)"))
+        text = " and ".join(parts)
+        if self.skipped:
+            text += f"; not graded in this run: {', '.join(self.skipped)}"
+        return text
 
     @property
     def status(self) -> str:
@@ -159,7 +198,7 @@ class RunResult:
         for ex, ex_data in zip(self.exercises, data["exercises"]):
             ex_data.update(points=ex.points, max_points=ex.max_points, passed=ex.passed)
         data.update(points=self.points, max_points=self.max_points, score=round(self.score, 2),
-                    status=self.status)
+                    status=self.status, total_covers=self.total_wording)
         return data
 
     def to_json(self, **kwargs) -> str:

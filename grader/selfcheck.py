@@ -109,12 +109,13 @@ class SelfCheck:
                 f"{self.seconds:.1f} s</div></div>")
 
 
-def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timing: bool = False,
+def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timing: bool = True,
           timeout: float = 10.0) -> SelfCheck:
     """Check the named exercises (all but the slow ones when none is named) in this kernel.
 
     `namespace`: where the functions are (default: the notebook's, or the caller's globals).
-    `timing`: also run the timed tests (slower). `timeout`: seconds one call may take.
+    `timing`: run the timed tests, as `grader check` does (on by default, so that both give the same
+    points for the same code; a few seconds). `timeout`: seconds one call may take.
     """
     from grader.chapters import get_chapter
     from grader.errors import GraderError
@@ -130,7 +131,11 @@ def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timi
     result = SelfCheck(chapter=ch.name)
     if only is None and skip:
         result.notes.append(f"left out (slow): {', '.join(sorted(skip))}; name it to check it, "
-                            f"e.g. check({sorted(skip)[0]!r})")
+                            f"e.g. check({sorted(skip)[0]!r}). The points are those `grader check` gives "
+                            f"the same code with --skip {' --skip '.join(sorted(skip))}, questionnaire aside")
+    if not timing:
+        result.notes.append("timed tests left out (timing=False): they count 0 of 0 here, unlike in "
+                            "`grader check`")
     namespace, shell = _namespace(namespace)
     workdir = Path(tempfile.mkdtemp(prefix="grader-selfcheck-"))
     worker = InKernelWorker(namespace, shell, workdir=workdir, limits=Limits(timeout=timeout))
@@ -156,6 +161,7 @@ def _run(ch, worker: "InKernelWorker", workdir: Path, *, only, skip, timing: boo
     from grader.suite.learner import Learner
     from grader.suite.plugin import GradingPlugin
     from grader.suite.runner import run_suite
+    from grader.tidy import relative_in_exercises
 
     worker.start()
     context = GradingContext(Learner(worker), workdir, options={
@@ -163,7 +169,9 @@ def _run(ch, worker: "InKernelWorker", workdir: Path, *, only, skip, timing: boo
         "limits": worker.limits, "progress": None})
     plugin = GradingPlugin(context, only=only, skip=skip)
     run_suite(ch.suite, plugin)
-    return _exercises(ch, plugin, context.learner, only, skip)
+    exercises = _exercises(ch, plugin, context.learner, only, skip)
+    relative_in_exercises(exercises, workdir)  # no temporary folder in what the learner reads
+    return exercises
 
 
 def _namespace(namespace: dict | None):

@@ -107,9 +107,12 @@ def is_valid_person(o):
     return '13' in str(o)
 """,
     ("is_valid_person", "random_split"): """
-import random
+def is_valid_person(o):  # a split by frame, the same on every run (a seeded random split is constant)
+    return int(o.name.split('_')[1]) % 3 == 0
+""",
+    ("is_valid_person", "int_not_str"): """
 def is_valid_person(o):
-    return random.random() < 0.3
+    return o.parent.name == 13
 """,
     # exercise 6: img2pose
     ("img2pose", "replace_whole_path"): """

@@ -157,7 +157,7 @@ def test_exit_inside_a_call(grade_source, body, expected):
 def test_output_flood_is_truncated(grade_source):
     source = SOLVED.replace("def sigmoid_range(x, lo, hi):\n",
                             "def sigmoid_range(x, lo, hi):\n    print('spam' * 10000)\n")
-    result = grade_source(source)
+    result = grade_source(source, skip={"train_bear_classifier", "questionnaire"})
     assert result.status == "passed"
     assert len(result.output) < 70_000 and "more bytes of output not kept" in result.output
 

@@ -58,9 +58,9 @@ HOG = ("def accuracy_multi(inp, targ, thresh=0.5, sigmoid=True):\n    hog = []\n
 SEGFAULT = "import ctypes\ndef binary_cross_entropy(inputs, targets):\n    return ctypes.string_at(0)\n"
 
 EXPECTED_STATUS = {
-    "solution": "passed", "stubs": "failed", **{f"mix{i}": "failed" for i in range(8)},
+    "solution": "failed", "stubs": "failed", **{f"mix{i}": "failed" for i in range(8)},
     "hang": "failed", "memory hog": "failed", "segfault": "failed", "exits on load": "ungradable",
-    "syntax": "ungradable", "frank": "passed", "quiz": "failed", "Zoë Ñúñez": "passed",
+    "syntax": "ungradable", "frank": "passed", "quiz": "failed", "Zoë Ñúñez": "failed",
     "dup": "ungradable", "huge": "ungradable", "empty": "ungradable",
     "several": "ungradable", "broken": "ungradable", "binary": "ungradable",
 }
@@ -133,8 +133,11 @@ def test_every_submission_has_its_row_and_status(batch):
     assert {name: row["status"] for name, row in rows.items()} == EXPECTED_STATUS
     assert batch["outcome"].graded == len(GRADED) and batch["outcome"].reused == 0
     assert list(rows) == sorted(rows, key=str.casefold)
-    assert rows["solution"]["total"] == rows["solution"]["max_points"] != "0"
-    assert rows["solution"]["score"] == "100" and rows["Zoë Ñúñez"]["score"] == "100"
+    # a file alone has no questionnaire sheet: 0 of its points, "not submitted", in the same total
+    assert rows["solution"]["max_points"] == rows["frank"]["max_points"] != "0"
+    assert rows["solution"]["questionnaire"] == rows["Zoë Ñúñez"]["questionnaire"] == "not submitted"
+    assert float(rows["solution"]["total"]) == float(rows["frank"]["total"]) - 35
+    assert rows["solution"]["score"] == rows["Zoë Ñúñez"]["score"] != "100"
     assert rows["frank"]["submission"] == "frank/ch6.py"
     assert rows["stubs"]["total"] == "0" and rows["stubs"]["error"] == ""
     header = next(csv.reader(io.StringIO((batch["out"] / "gradebook.csv").read_text())))
@@ -162,7 +165,10 @@ def test_each_misconception_is_named_in_its_submission(batch):
         for exercise in results[f"mix{i}"]["exercises"]:
             failed = {t["misconception"] for t in exercise["tests"]
                       if t["outcome"] != "passed" and not t["stretch"]}
-            if exercise["name"] in mix:
+            if (exercise["name"], mix.get(exercise["name"])) == ("get_ctr", "returns_list"):
+                # a list of two numbers is accepted since issue 12, with a note
+                assert exercise["passed"] and any("accepted" in n for n in exercise["notes"]), i
+            elif exercise["name"] in mix:
                 assert failed - {None} == {mix[exercise["name"]]}, (i, exercise["name"])
             elif exercise["name"] == "get_ctr" and "img2pose" in mix:
                 continue  # the reference get_ctr calls the learner's (wrong) img2pose
@@ -216,14 +222,14 @@ def test_learner_files_and_gradescope_results(batch):
     solution = next(r for r in batch["book"]["learners"] if r["learner"] == "solution")
     doc = json.loads((batch["out"] / solution["gradescope"]).read_text())
     assert sum(t["max_score"] for t in doc["tests"]) == solution["max_points"] > 0
-    assert all(t["score"] == t["max_score"] for t in doc["tests"])
+    assert all(t["score"] == t["max_score"] for t in doc["tests"] if t["name"] != "questionnaire")
 
 
 def test_questionnaire_column_and_pass_rate_per_question(batch):
     rows = batch["rows"]
     assert rows["frank"]["questionnaire"] == "35" and rows["frank"]["score"] == "100"
     assert rows["quiz"]["questionnaire"] == "2"  # question 8 right, question 13 wrong
-    assert rows["solution"]["questionnaire"] == ""  # a file alone: no sheet beside it
+    assert rows["solution"]["questionnaire"] == "not submitted"  # a file alone: no sheet beside it
     html = (batch["out"] / "index.html").read_text()
     rates = re.findall(r"<tr><td>(\d+) <span class=\"muted\">[^<]*</span></td>\s*"
                        r"<td class=\"num\">(\d+)/(\d+)</td>", html)
@@ -236,6 +242,8 @@ def test_class_summary_page(batch):
     html = (batch["out"] / "index.html").read_text()
     assert "Zoë Ñúñez" in html and "<svg" in html
     for (exercise, misconception) in CASES:
+        if misconception == "returns_list":
+            continue  # accepted with a note since issue 12: no longer a failure to count
         assert f"<code>{misconception}</code>" in html, misconception
     for reason in ("524 MB", "SyntaxError", "same learner", "holds no .py or .ipynb file"):
         assert reason in html
@@ -393,7 +401,7 @@ def test_notebooks_are_graded_with_their_kernel_started_ahead(tmp_path):
     outcome = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
     assert outcome.graded == 3 and outcome.counts["error"] == 0
     rows = read_csv(out / "gradebook.csv")
-    assert (rows["nina"]["splitter"], rows["nina"]["img2pose"]) == ("6", "3")
+    assert (rows["nina"]["splitter"], rows["nina"]["img2pose"]) == ("5", "3")
     assert (rows["omar"]["splitter"], rows["omar"]["img2pose"]) == ("0", "0")
     assert rows["pia"]["status"] == "passed"
     # the executed notebook is kept beside the learner's report, which links it (no temporary path)

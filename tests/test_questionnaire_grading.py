@@ -223,7 +223,7 @@ def test_question_15_is_checked_by_running_the_learners_sigmoid_range(zygote, tm
     if passed:
         assert q15["code_feedback"] == "your sigmoid_range passes its tests"
     else:
-        assert q15["code_feedback"].startswith("You forgot to add `lo`")  # its misconception's hint
+        assert q15["code_feedback"].startswith("Your outputs start at 0 instead of at `lo`")  # its hint
 
 
 def test_console_shows_each_question_below_full_marks_and_with_v_its_feedback(zygote, tmp_path):

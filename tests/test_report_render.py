@@ -255,7 +255,7 @@ def test_hidden_values_never_reach_the_page_even_in_a_group():
 def test_stretch_goals_are_shown_and_scored_separately(rich_html):
     bce = _exercise_html(rich_html, "binary_cross_entropy")
     assert re.search(r'<article class="test failed stretch">.*?Large activations', bce, re.S)
-    assert "0 of 1 stretch goals (scored separately)" in visible_text(rich_html)
+    assert "0 of 1 stretch goals (not scored: outside the total)" in visible_text(rich_html)
     row = [r for r in elements(rich_html, "li") if r.get("data-exercise") == "binary_cross_entropy"][0]
     assert float(row["data-max-points"]) == 5.0  # 1 + 1 + 1 + 2: the stretch test's point is not in it
 
@@ -426,3 +426,23 @@ def _exercise_html(html: str, name: str) -> str:
     assert start, name
     end = re.search(r'<(section|details) class="exercise |<section id="questionnaire">', html[start.end():])
     return html[start.start(): start.end() + (end.start() if end else len(html))]
+
+
+# -- issue 12: the fix behind a fold, skipped exercises, a questionnaire not submitted ------------
+
+def test_the_fix_is_folded_and_the_totals_say_what_they_cover():
+    result = run([ExerciseResult(name="is_valid_person", title="BIWI validation person", tests=[
+        make_test("True for person 13", "failed", exercise="is_valid_person", hint="A folder name is a string.",
+                  misconception="int_not_str", fix="`o.parent.name == '13'`",
+                  inputs="Path('01/frame_00004_rgb.jpg')")])],
+        skipped=["train_bear_classifier"],
+        questionnaire={"chapter": "ch6", "points": 0.0, "max_points": 35.0, "questions": [],
+                       "submitted": False, "status": "not submitted", "note": "no answers found: 0 points"})
+    html = render_report(result)
+    assert_well_formed(html)
+    fold = re.search(r'<details class="fix"><summary>(.*?)</summary>(.*?)</details>', html, re.S)
+    assert fold and "o.parent.name == &#39;13&#39;" in fold.group(2)
+    text = visible_text(html)
+    assert "not graded in this run: train_bear_classifier" in text
+    assert "Not submitted." in text and "questionnaire 0 / 35 not submitted" in " ".join(text.split())
+    assert "Inputs" in text

@@ -58,7 +58,8 @@ def csv_text(records: list[Record], columns: list[str]) -> str:
         writer.writerow([
             _text(record.learner), _text(record.lms_id), _text(record.email), _text(record.entry),
             *(_number(points[c]) if c in points else "" for c in columns),
-            _number(questionnaire["points"]) if questionnaire else "",
+            ("not submitted" if questionnaire.get("submitted") is False else _number(questionnaire["points"]))
+            if questionnaire else "",
             _number(result.points) if record.status != "missing" else "",
             _number(result.max_points) if graded else "",
             _number(round(result.score, 2)) if graded else "",

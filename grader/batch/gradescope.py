@@ -64,7 +64,7 @@ def _test(exercise: str, test: TestResult) -> dict[str, Any]:
         "score": 0.0 if test.stretch else test.points,
         "max_score": 0.0 if test.stretch else test.max_points,
         "status": "passed" if test.outcome == "passed" else "failed",
-        "output": "\n\n".join(lines),
+        "output": "\n\n".join(lines) + ("\n\n(stretch goal: not scored)" if test.stretch else ""),
         "visibility": "after_published" if test.hidden else "visible",
         "tags": tags,
     }

@@ -46,7 +46,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     report.add_argument("--no-report", dest="write_report", action="store_false",
                         help="do not write an HTML report")
     parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="show every failed test and its hint (-vv: every test)")
+                        help="show every failed test with its hint, expected and got values, and inputs "
+                             "(-vv: every test)")
+    parser.add_argument("--reveal", action="store_true",
+                        help="also show the literal fix of each recognised mistake (the report folds it)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,14 +57,14 @@ def run(args: argparse.Namespace) -> int:
                 answers=args.answers, as_json=args.json, timeout=args.timeout, memory_mb=args.memory,
                 timing=args.timing, report=args.report, write_report=args.write_report,
                 verbose=args.verbose, bear_budget=args.bear_budget, cell_timeout=args.cell_timeout,
-                data=args.data)
+                data=args.data, reveal=args.reveal)
 
 
 def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), skip: list[str] = (),
          answers: Path | None = None, as_json: bool = False, timeout: float = Limits.timeout,
          memory_mb: int = Limits.memory_mb, timing: bool = True, report: Path | None = None,
          write_report: bool = True, verbose: int = 0, bear_budget: float = 600.0,
-         cell_timeout: float | None = None, data: str = "generated") -> int:
+         cell_timeout: float | None = None, data: str = "generated", reveal: bool = False) -> int:
     from grader.console import print_summary
     from grader.grading import grade
 
@@ -100,7 +103,8 @@ def main(*, chapter: str, submission: Path | None = None, only: list[str] = (), 
         json.dump(result.to_dict(), sys.stdout, indent=2)
         print()
     else:
-        print_summary(result, verbose=verbose, report=str(report_path) if report_path else None)
+        print_summary(result, verbose=verbose, report=str(report_path) if report_path else None,
+                      reveal=reveal)
         if result.notebook is not None:
             from grader.notebook import summary_lines
 

@@ -25,7 +25,7 @@ def report_view(data: dict[str, Any]) -> dict[str, Any]:
     exercises = [_exercise(e) for e in _dicts(data.get("exercises"))]
     questionnaire = _questionnaire(data.get("questionnaire"))
     tests = [t for e in exercises for t in e["all_tests"] if not t["stretch"]]
-    stretch = [t for e in exercises for t in e["all_tests"] if t["stretch"] and t["max_points"]]
+    stretch = [t for e in exercises for t in e["all_tests"] if t["stretch"] and t["outcome"] != "skipped"]
     return {
         "learner": str(data.get("learner") or "submission"),
         "submission": str(data.get("submission") or ""),
@@ -38,6 +38,8 @@ def report_view(data: dict[str, Any]) -> dict[str, Any]:
         "max_points": _number(data.get("max_points")),
         "score": _number(data.get("score")),
         "status": str(data.get("status") or "failed"),
+        "skipped": [str(s) for s in data.get("skipped") or []],
+        "total_covers": _text(data.get("total_covers")),
         "load_error": _fault(data.get("load_error")),
         "output": str(data.get("output") or ""),
         "options": data.get("options") if isinstance(data.get("options"), dict) else {},
@@ -97,7 +99,9 @@ def _test(data: dict[str, Any]) -> dict[str, Any]:
         "hidden": hidden,
         "stretch": bool(data.get("stretch")),
         "hint": _text(data.get("hint")),
-        "message": None, "expected": None, "got": None, "fault": None, "timing": None,
+        "fix": _text(data.get("fix")),
+        "kind": str(data.get("kind") or "value"),
+        "message": None, "expected": None, "got": None, "inputs": None, "fault": None, "timing": None,
         "note": None, "details": {}, "other_details": {},
     }
     if hidden:
@@ -106,8 +110,10 @@ def _test(data: dict[str, Any]) -> dict[str, Any]:
     timing = data.get("timing") if isinstance(data.get("timing"), dict) else None
     test.update(
         message=_text(data.get("message")), expected=_text(data.get("expected")),
-        got=_text(data.get("got")), fault=_fault(data.get("fault")), timing=timing,
-        note=_text(details.get("note")), details=details,
+        got=_text(data.get("got")), inputs=_text(data.get("inputs")), fault=_fault(data.get("fault")),
+        timing=timing,
+        note=_text("; ".join(str(n) for n in data.get("notes") or []) or details.get("note")),
+        details=details,
         other_details={k: v for k, v in details.items() if k not in KNOWN_DETAILS},
     )
     return test
@@ -196,6 +202,8 @@ def _questionnaire(data: Any) -> dict[str, Any] | None:
         })
     statuses = [q["status"] for q in questions]
     return {
+        "submitted": data.get("submitted", True) is not False,
+        "note": _text(data.get("note")),
         "points": _number(data.get("points")),
         "max_points": _number(data.get("max_points")),
         "questions": questions,

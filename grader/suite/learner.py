@@ -41,8 +41,8 @@ class Learner:
         if fault is not None and not self.worker.alive:
             where = f" (line {fault.line})" if fault.line else ""
             raise Feedback(f"your file could not be loaded{where}: {fault.kind}: {fault.message}",
-                           hint="Fix this error first: no exercise can be graded until the file runs.",
-                           fault=fault)
+                           hint=load_hint(fault) or "Fix this error first: no exercise can be graded "
+                                                    "until the file runs.", fault=fault)
         info = self.info(name)
         if not info.get("defined"):
             raise Feedback(f"`{name}` is not defined", hint=f"Define a function named `{name}` in your "
@@ -73,6 +73,28 @@ class Learner:
         return result.value
 
 
+LOAD_HINTS = {
+    "ModuleNotFoundError": "The grader runs your file offline with the packages of its own environment "
+                           "(torch, fastai, numpy, pandas and the standard library): import only those, "
+                           "and check the module's spelling.",
+    "SyntaxError": "Python could not read the file: look at the line shown (and the one before it) for "
+                   "an unclosed bracket or quote, or a missing colon.",
+    "IndentationError": "The indentation of the line shown does not match the lines around it: indent "
+                        "with 4 spaces, consistently.",
+    "NameError": "A name is used at the top level of your file before it is defined (or never is): "
+                 "define or import it first.",
+    "FileNotFoundError": "Your file reads a file when it loads: paths of your machine do not exist where "
+                         "the grader runs it; read data inside your functions, from their arguments.",
+}
+
+
+def load_hint(fault: Fault | None) -> str | None:
+    """What to try for an error raised while the learner's file loaded (None when nothing specific)."""
+    if fault is None:
+        return None
+    return LOAD_HINTS.get(fault.kind)
+
+
 def fault_feedback(name: str, fault: Fault, misconceptions: Iterable[Misconception] = ()) -> Feedback:
     """Feedback for a call that raised or died, with a misconception hint when the message shows one."""
     if fault.kind == "NotImplementedError":
@@ -86,5 +108,5 @@ def fault_feedback(name: str, fault: Fault, misconceptions: Iterable[Misconcepti
         message = f"`{name}` raised {fault.kind}{where}: {fault.message}"
     for m in misconceptions:
         if m.fault_pattern and re.search(m.fault_pattern, f"{fault.kind}: {fault.message}", re.I):
-            return Feedback(message, hint=m.hint, misconception=m.id, fault=fault)
+            return Feedback(message, hint=m.hint, misconception=m.id, fault=fault, fix=m.fix)
     return Feedback(message, fault=fault)

@@ -12,14 +12,17 @@ import pytest
 
 from grader.results import TestResult
 from grader.suite.context import GradingContext, NotApplicable
-from grader.suite.feedback import Feedback
+from grader.suite.feedback import Feedback, take_notes
 
 MARKERS = (
     "exercise(name): the exercise (learner function) a test grades",
     "points(n): what the test is worth (default 1)",
     "hidden: inputs and expected values are never shown",
-    "stretch: a stretch goal, scored separately from the exercise's core points",
-    "timed: compares the learner's speed against the reference",
+    "stretch: a stretch goal, shown with its outcome and never scored",
+    "timed: compares the learner's speed against the reference (a property test)",
+    "property: a structural property (type, shape, range...): pays in proportion to the exercise's "
+    "value tests",
+    "feedback_only: a property only the learner's own process can report: shown, worth no points",
 )
 
 
@@ -61,17 +64,21 @@ class GradingPlugin:
         if dropped:
             config.hook.pytest_deselected(items=dropped)
         for item in keep:
+            stretch = item.get_closest_marker("stretch") is not None
+            kind = _kind(item)
+            worth = 0.0 if stretch or kind == "feedback" else float(_marker_arg(item, "points", 1))
             self.results[item.nodeid] = TestResult(
                 nodeid=item.nodeid, name=_describe(item), exercise=_marker_arg(item, "exercise", "?"),
-                outcome="missing", points=0.0, max_points=float(_marker_arg(item, "points", 1)),
+                outcome="missing", points=0.0, max_points=worth,
                 message="this test did not run", hidden=item.get_closest_marker("hidden") is not None,
-                stretch=item.get_closest_marker("stretch") is not None)
+                stretch=stretch, kind=kind)
 
     def pytest_collection_finish(self, session) -> None:
         self._check_integrity()
 
     def pytest_sessionfinish(self, session, exitstatus) -> None:
         self._check_integrity()
+        pay_properties(self.results.values())
         if self.tampered:
             shown = ", ".join(self.tampered[:3]) + (" ..." if len(self.tampered) > 3 else "")
             for result in self.results.values():
@@ -92,6 +99,7 @@ class GradingPlugin:
 
     def pytest_runtest_setup(self, item) -> None:
         self._started[item.nodeid] = time.perf_counter()
+        take_notes()
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -104,6 +112,7 @@ class GradingPlugin:
             return
         result.duration = time.perf_counter() - self._started.get(item.nodeid, time.perf_counter())
         exc = call.excinfo.value if call.excinfo is not None else None
+        result.notes = take_notes() if report.passed else []
         if report.passed:
             result.outcome, result.points, result.message = "passed", result.max_points, ""
             details = getattr(item, "grader_details", None)
@@ -120,6 +129,7 @@ class GradingPlugin:
         elif isinstance(exc, Feedback):
             result.outcome, result.points = "failed", 0.0
             result.message, result.hint, result.misconception = exc.message, exc.hint, exc.misconception
+            result.fix, result.inputs = exc.fix, exc.inputs
             result.expected, result.got, result.fault = exc.expected, exc.got, exc.fault
             result.details.update(getattr(item, "grader_details", None) or {})
             result.details.update(exc.details)
@@ -134,15 +144,46 @@ class GradingPlugin:
             kind = type(exc).__name__ if exc is not None else "error"
             result.message = f"the grader could not check this test ({kind}: {str(exc)[:300]})"
         if result.hidden:
-            _conceal(result)
+            _conceal(result, keep_message=isinstance(exc, Feedback) and exc.public)
 
 
-def _conceal(result: TestResult) -> None:
+def pay_properties(results) -> None:
+    """Property tests pay in proportion to their exercise's value tests: a constant, an identity or
+    a stub that has the right type, shape or speed earns nothing; correct values earn them all.
+
+    The learner still sees which properties hold: a passed property test keeps `passed`, with a
+    note saying what it paid and why."""
+    by_exercise: dict[str, list[TestResult]] = {}
+    for result in results:
+        by_exercise.setdefault(result.exercise, []).append(result)
+    for tests in by_exercise.values():
+        values = [t for t in tests if t.kind == "value" and not t.stretch and t.max_points > 0]
+        worth = sum(t.max_points for t in values)
+        share = sum(t.points for t in values) / worth if worth else 0.0
+        for t in tests:
+            if t.kind != "property" or t.outcome != "passed" or not t.max_points:
+                continue
+            t.points = round(t.max_points * share, 4)
+            if share < 1:
+                t.notes.append(f"this property holds, but it pays only as far as the exercise's values "
+                               f"are right ({share:.0%} of its value tests' points): "
+                               f"{t.points:g} of {t.max_points:g}")
+
+
+def _kind(item) -> str:
+    if item.get_closest_marker("feedback_only") is not None:
+        return "feedback"
+    if item.get_closest_marker("property") is not None or item.get_closest_marker("timed") is not None:
+        return "property"
+    return "value"
+
+
+def _conceal(result: TestResult, keep_message: bool = False) -> None:
     """A hidden test keeps its outcome, points, hint and misconception, and nothing that could carry
     its inputs or expected values: the console, `--json`, the gradebook and the report agree."""
-    result.expected = result.got = result.fault = result.timing = None
-    result.details = {}
-    if result.outcome != "passed":
+    result.expected = result.got = result.fault = result.timing = result.inputs = None
+    result.details, result.notes = {}, []
+    if result.outcome != "passed" and not keep_message:
         result.message = HIDDEN_MESSAGE
 
 

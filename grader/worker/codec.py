@@ -36,7 +36,11 @@ class Opaque:
 
 @dataclass(frozen=True)
 class TensorInfo:
-    """Facts about a returned tensor that the values alone do not say."""
+    """Facts about a returned tensor that the values alone do not say.
+
+    These are claims of the learner's process (it builds the payload): no point may depend on them.
+    `requires_grad` and `grad_fn` are shown as feedback only; `subclass` only names what was returned
+    (see docs/SANDBOX.md, "Claims the grader does not believe")."""
 
     requires_grad: bool
     grad_fn: str | None
@@ -110,6 +114,11 @@ def _array_payload(arr: np.ndarray) -> dict:
 
 def _tensor_payload(t) -> dict:
     torch = _torch()
+    if t.is_meta:
+        raise ValueError("a meta tensor has a shape but no values, so it cannot be returned")
+    if t.layout != torch.strided:
+        raise ValueError(f"a {str(t.layout).replace('torch.', '')} tensor cannot be returned: return an "
+                         "ordinary (dense) tensor")
     info = {
         "requires_grad": bool(t.requires_grad),
         "grad_fn": type(t.grad_fn).__name__ if t.grad_fn is not None else None,

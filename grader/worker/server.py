@@ -204,6 +204,10 @@ def _seed(seed: int = 0) -> None:
 
 
 def _gradients(result: Any, leaves: list) -> dict:
+    """The gradients autograd computes here, in the learner's process: a claim, shown as feedback only.
+
+    Suites earn no point from these figures (they measure slopes by finite differences of returned
+    values in the trusted process); code that patches this function changes only a feedback line."""
     import torch
 
     if not isinstance(result, torch.Tensor) or not result.requires_grad:

@@ -14,7 +14,7 @@ measures the case relies on), `check` (a named extra check), `cli` (also run thr
 `submit-link` and `error` (the submission is a link, refused with that message), `no-raw-html`
 (text that must not appear unescaped in the HTML report), `slow` (grading takes long),
 `known-hole` (a hole found and reported to the owner of that part: a strict expected failure),
-`timing` (`on`: graded with its timed tests), `leftovers` (`none`: the run is also killed with
+`timing` (`on`: graded with its timed tests, as they are by default for learners), `leftovers` (`none`: the run is also killed with
 SIGKILL mid-way, and nothing it made may remain: see tests/test_adversarial_sandbox.py). Notebook cases (`.ipynb`) state theirs in
 their first markdown cell.
 """

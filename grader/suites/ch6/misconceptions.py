@@ -35,6 +35,9 @@ BCE = (
     M("per_element", "You return one loss per element; the loss must be a single number (the mean over "
       "all elements), as a 0-dim tensor.",
       lambda x, t: -_bce_with(x.sigmoid(), t)),
+    M("mean_one_axis", "You average over one axis only (one loss per item or per class): the loss is a "
+      "single number, the mean over every element.",
+      lambda x, t: -_bce_with(x.sigmoid(), t).mean(dim=-1) if x.dim() >= 2 else None),
     M("single_label_ce", "This is a single-label loss (cross_entropy / softmax + nll): it assumes exactly "
       "one class per item. Multi-label needs binary cross-entropy on each activation independently.",
       lambda x, t: F.cross_entropy(x, t) if x.dim() == 2 else None,
@@ -53,22 +56,35 @@ BCE_NOT_DIFFERENTIABLE = ("Your loss is not connected to autograd: `.item()`, `f
                           "the model. Keep everything as torch operations on the input tensors.")
 
 
+SIGMOID_RANGE_FIX = "`torch.sigmoid(x) * (hi - lo) + lo`"
+
+
 def _sig_range(x, lo, hi):
     return torch.sigmoid(x) * (hi - lo) + lo
 
 
 SIGMOID_RANGE = (
-    M("hi_plus_lo", "You scale by (hi + lo); the width of the range is (hi - lo): "
-      "`sigmoid(x) * (hi - lo) + lo`.", lambda x, lo, hi: torch.sigmoid(x) * (hi + lo) + lo),
-    M("missing_lo", "You forgot to add `lo`: `sigmoid(x) * (hi - lo)` lies in (0, hi - lo); shift it by "
-      "`+ lo`.", lambda x, lo, hi: torch.sigmoid(x) * (hi - lo)),
+    M("hi_plus_lo", "You scale by (hi + lo); the sigmoid's (0, 1) must be stretched to the width of "
+      "the range, which is not hi + lo.", lambda x, lo, hi: torch.sigmoid(x) * (hi + lo) + lo,
+      fix=SIGMOID_RANGE_FIX),
+    M("missing_lo", "Your outputs start at 0 instead of at `lo`: after scaling, shift them to where the "
+      "range starts.", lambda x, lo, hi: torch.sigmoid(x) * (hi - lo), fix=SIGMOID_RANGE_FIX),
+    M("scale_by_hi", "You scale by `hi` and then shift by `lo`, so the outputs end at hi + lo, past the "
+      "range: the stretch must be the range's width.", lambda x, lo, hi: torch.sigmoid(x) * hi + lo,
+      fix=SIGMOID_RANGE_FIX),
+    M("shift_by_hi", "You shift by `hi`, so the outputs start at the top of the range and go past it: "
+      "the shift must move 0 to the bottom of the range.",
+      lambda x, lo, hi: torch.sigmoid(x) * (hi - lo) + hi, fix=SIGMOID_RANGE_FIX),
     M("clamp", "A hard `clamp` has zero gradient outside the range, so a model stuck there never learns "
-      "back; use the smooth `sigmoid(x) * (hi - lo) + lo`.", lambda x, lo, hi: x.clamp(lo, hi)),
-    M("tanh_unscaled", "`tanh` alone lies in (-1, 1) whatever lo and hi are; rescale it to (lo, hi) or "
-      "use `sigmoid(x) * (hi - lo) + lo`.", lambda x, lo, hi: torch.tanh(x)),
+      "back; the squashing must be smooth everywhere.", lambda x, lo, hi: x.clamp(lo, hi),
+      fix=SIGMOID_RANGE_FIX),
+    M("tanh_unscaled", "`tanh` alone lies in (-1, 1) whatever lo and hi are; the output must be rescaled "
+      "to (lo, hi).", lambda x, lo, hi: torch.tanh(x), fix=SIGMOID_RANGE_FIX),
+    M("sigmoid_unscaled", "Your outputs lie in (0, 1) whatever lo and hi are: the sigmoid's output must "
+      "be stretched and shifted to (lo, hi).", lambda x, lo, hi: torch.sigmoid(x), fix=SIGMOID_RANGE_FIX),
 )
 
-SIGMOID_RANGE_FLAT_GRADIENT = SIGMOID_RANGE[2]
+SIGMOID_RANGE_FLAT_GRADIENT = next(m for m in SIGMOID_RANGE if m.id == "clamp")
 
 
 def _acc(inp, targ, thresh=0.5, sigmoid=True):
@@ -95,34 +111,50 @@ ACCURACY = (
       "accuracy); accuracy_multi averages over every element (each label of each item).",
       lambda inp, targ, thresh=0.5, sigmoid=True:
           (((inp.sigmoid() if sigmoid else inp) > thresh) == targ.bool()).all(dim=-1).float().mean()),
+    M("never_sigmoid", "You never apply the sigmoid, even when `sigmoid=True`: then the inputs are "
+      "activations (logits), not probabilities, and must go through a sigmoid before the threshold.",
+      lambda inp, targ, thresh=0.5, sigmoid=True: _acc(inp, targ, thresh, False) if sigmoid else None),
+    M("mean_per_item", "You average over one axis only (one accuracy per item or per label): the metric "
+      "is a single number, the mean over every element.",
+      lambda inp, targ, thresh=0.5, sigmoid=True:
+          (((inp.sigmoid() if sigmoid else inp) > thresh) == targ.bool()).float().mean(dim=-1)),
+    M("mean_per_label", "You average over one axis only (one accuracy per label): the metric is a single "
+      "number, the mean over every element.",
+      lambda inp, targ, thresh=0.5, sigmoid=True:
+          (((inp.sigmoid() if sigmoid else inp) > thresh) == targ.bool()).float().mean(dim=0)),
 )
 
 SPLIT_SWAPPED = M("swapped", "Your training and validation sets are swapped: return the rows with "
                   "`is_valid == False` first (training), then those with `is_valid == True`.")
-SPLIT_MASKS = M("boolean_masks", "You return boolean masks; a splitter returns row indices "
-                "(for example `df.index[~df['is_valid']].tolist()`).")
+SPLIT_MASKS = M("boolean_masks", "You return boolean masks; a splitter returns row indices (the "
+                "positions of the rows in each set).", fix="`df.index[~df['is_valid']].tolist()`")
 SPLIT_RANDOM = M("random_split", "Your split ignores the `is_valid` column (a random split?); PASCAL "
                  "2007 already says which rows are validation rows: use `df['is_valid']`.")
 
+PERSON_FIX = "`o.parent.name == '13'`"
 PERSON_ANYWHERE = M("13_anywhere", "You match '13' anywhere in the path, so `01/frame_00013_rgb.jpg` "
-                    "counts as person 13. Test the folder name only: `o.parent.name == '13'`.")
+                    "counts as person 13. Test the name of the folder the image is in, and only that.",
+                    fix=PERSON_FIX)
 PERSON_RANDOM = M("random_split", "Your predicate does not depend on the person (a random split, or a "
-                  "constant answer?): the same person would appear in training and validation. Use "
-                  "`o.parent.name == '13'`.")
+                  "constant answer?): the same person would appear in training and validation. Decide "
+                  "from the folder the image is in.", fix=PERSON_FIX)
+PERSON_INT = M("int_not_str", "Your predicate says False for every image, person 13's included. A "
+               "folder name is a string: compared with the number 13 it is never equal.", fix=PERSON_FIX)
 
 
 def _pose_variant(cut: int):
     return lambda f: Path(f"{str(f)[:-cut]}pose.txt")
 
 
+IMG2POSE_FIX = "`Path(f'{str(x)[:-7]}pose.txt')`"
 IMG2POSE = (
     M("replace_whole_path", "`str.replace('rgb', 'pose')` changes every 'rgb' in the path, folder names "
-      "included. Change only the file name's ending, e.g. `Path(f'{str(x)[:-7]}pose.txt')`.",
-      lambda f: Path(str(f).replace("rgb", "pose").replace(".jpg", ".txt"))),
-    M("slice_8", "Off by one: `[:-8]` also cuts the '_' before 'rgb.jpg'. 'rgb.jpg' is 7 characters: "
-      "use `str(x)[:-7]`.", _pose_variant(8)),
-    M("slice_6", "Off by one: `[:-6]` leaves the 'r' of 'rgb.jpg'. 'rgb.jpg' is 7 characters: use "
-      "`str(x)[:-7]`.", _pose_variant(6)),
+      "included. Change only the ending of the file name.",
+      lambda f: Path(str(f).replace("rgb", "pose").replace(".jpg", ".txt")), fix=IMG2POSE_FIX),
+    M("slice_8", "Off by one: your slice also cuts the '_' before 'rgb.jpg'. Count the characters of "
+      "the ending you replace.", _pose_variant(8), fix=IMG2POSE_FIX),
+    M("slice_6", "Off by one: your slice leaves the 'r' of 'rgb.jpg'. Count the characters of the "
+      "ending you replace.", _pose_variant(6), fix=IMG2POSE_FIX),
 )
 
 
@@ -141,6 +173,13 @@ GET_CTR = (
       "heads move less on the image.", lambda ctr, cal: _ctr(ctr, cal, no_z=True)),
     M("offsets_swapped", "`cal[0][2]` and `cal[1][2]` are swapped: the x coordinate's offset is "
       "cal[0][2], the y coordinate's is cal[1][2].", lambda ctr, cal: _ctr(ctr, cal, swap_offsets=True)),
+    M("times_z", "You multiply by z (the depth) where the projection divides by it: farther heads must "
+      "move less on the image, not more.", lambda ctr, cal: _ctr_times_z(ctr, cal)),
 )
-GET_CTR_LIST = ("`get_ctr` must return a tensor: wrap the two numbers as `tensor([c1, c2])`; a list is "
-                "not what fastai's PointBlock expects.")
+
+
+def _ctr_times_z(ctr, cal):
+    x, y, z = (float(v) for v in ctr)
+    return torch.tensor([x * cal[0][0] * z + cal[0][2], y * cal[1][1] * z + cal[1][2]])
+GET_CTR_LIST = ("since fastai's PointBlock makes a point of two numbers in a list, tuple or array too (the "
+                "book returns a tensor of the two)")

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from grader.suite.checks import expect_close, expect_tensor, expect_unchanged
+from grader.suite.checks import expect_close, expect_unchanged, expect_value, readable_tensor
 from grader.suite.feedback import Feedback
 from grader.suite.learner import fault_feedback
 from grader.suite.render import render
@@ -26,11 +26,13 @@ def logits(seed=0, shape=(8, 5)):
     return inp, targ
 
 
+ACCEPTED = "as fastai's Learner accepts a metric's Python number or tensor subclass"
+
+
 def check(learner, inp, targ, **kwargs):
     got = learner.call(NAME, inp, targ, kwargs=kwargs, misconceptions=ACCURACY)
-    expect_tensor(got, name=NAME, shape=())
-    expect_close(got, reference(inp, targ, **kwargs), name=NAME, inputs=(inp, targ), kwargs=kwargs,
-                 misconceptions=ACCURACY, atol=1e-6)
+    expect_value(got, reference(inp, targ, **kwargs), name=NAME, inputs=(inp, targ), kwargs=kwargs,
+                 misconceptions=ACCURACY, atol=1e-6, accept=ACCEPTED)
     return got
 
 
@@ -38,6 +40,12 @@ def check(learner, inp, targ, **kwargs):
 def test_default_arguments(learner):
     """Default threshold 0.5 after a sigmoid, averaged over every element"""
     check(learner, *logits(1))
+
+
+@pytest.mark.points(1)
+def test_every_label_counts(learner):
+    """Counts each label of each item, not whole items"""
+    check(learner, *logits(8, shape=(12, 2)))
 
 
 @pytest.mark.points(1)
@@ -68,23 +76,31 @@ def test_integer_targets(learner):
     """Accepts integer 0/1 targets"""
     inp, targ = logits(4)
     got = learner.call(NAME, inp, targ.long(), misconceptions=ACCURACY)
-    expect_tensor(got, name=NAME, shape=())
-    expect_close(got, reference(inp, targ), name=NAME, inputs=(inp, targ), misconceptions=ACCURACY)
+    expect_value(got, reference(inp, targ), name=NAME, inputs=(inp, targ), misconceptions=ACCURACY,
+                 accept=ACCEPTED)
 
 
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_returns_float_scalar(learner):
-    """Returns a 0-dim floating-point tensor"""
-    got = learner.call(NAME, *logits(5), misconceptions=ACCURACY)
-    expect_tensor(got, name=NAME, shape=())
-    if not got.is_floating_point():
-        raise Feedback(f"`{NAME}` returned a {got.dtype} tensor", got=render(got),
-                       hint="Convert the boolean comparison with `.float()` before `.mean()`.")
+    """Returns a single floating-point number"""
+    inp, targ = logits(5)
+    got = learner.call(NAME, inp, targ, misconceptions=ACCURACY)
+    value, _ = readable_tensor(got)
+    if value is None:
+        check(learner, inp, targ)
+    if not value.is_floating_point():
+        raise Feedback(f"`{NAME}` returned a {str(value.dtype).replace('torch.', '')} value", got=render(got),
+                       hint="An accuracy is a fraction: convert the boolean comparison to floats before "
+                            "averaging.", misconception="wrong_dtype")
+    if value.dim() != 0:
+        expect_close(value, reference(inp, targ), name=NAME, inputs=(inp, targ), misconceptions=ACCURACY,
+                     what="shape")
 
 
-@pytest.mark.points(1)
+@pytest.mark.feedback_only
 def test_inputs_unchanged(learner):
-    """Leaves `inp` and `targ` unchanged (no in-place sigmoid)"""
+    """Leaves `inp` and `targ` unchanged (reported by your own process: feedback only)"""
     inp, targ = logits(6)
     out = learner.outcome(NAME, inp, targ, return_args=True)
     if out.fault is not None:

@@ -43,12 +43,13 @@ def as_indices(got, n_rows: int) -> tuple[list[int], list[int]]:
         if values and all(isinstance(v, bool) for v in values) or (
                 is_tensor(part) and str(part.dtype) == "torch.bool"):
             raise Feedback(f"`{NAME}` returned boolean masks", hint=SPLIT_MASKS.hint,
-                           misconception=SPLIT_MASKS.id, got=render(part))
+                           misconception=SPLIT_MASKS.id, fix=SPLIT_MASKS.fix, got=render(part))
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             raise Feedback(f"`{NAME}` must return integer row indices", got=render(part))
         out.append(sorted(values))
     if len(out[0]) + len(out[1]) == 2 * n_rows and set(out[0]) <= {0, 1} and set(out[1]) <= {0, 1}:
-        raise Feedback(f"`{NAME}` returned 0/1 masks", hint=SPLIT_MASKS.hint, misconception=SPLIT_MASKS.id)
+        raise Feedback(f"`{NAME}` returned 0/1 masks", hint=SPLIT_MASKS.hint, misconception=SPLIT_MASKS.id,
+                       fix=SPLIT_MASKS.fix)
     return out[0], out[1]
 
 
@@ -61,10 +62,13 @@ def check_split(learner, df):
     if (valid, train) == expected:
         raise Feedback(f"`{NAME}` returned (valid, train)", hint=SPLIT_SWAPPED.hint,
                        misconception=SPLIT_SWAPPED.id)
+    every_row_once = sorted(train + valid) == list(range(len(df)))
+    # a split of every row that ignores `is_valid` is a random split; empty or partial ones are not
+    m = SPLIT_RANDOM if every_row_once and train and valid else None
     raise Feedback(f"`{NAME}`'s split does not follow `is_valid`",
                    expected=f"{len(expected[0])} training rows, {len(expected[1])} validation rows",
                    got=f"{len(train)} training rows, {len(valid)} validation rows",
-                   hint=SPLIT_RANDOM.hint, misconception=SPLIT_RANDOM.id)
+                   hint=m.hint if m else None, misconception=m.id if m else None)
 
 
 @pytest.mark.points(3)
@@ -79,6 +83,7 @@ def test_another_dataframe(learner, grading):
     check_split(learner, frame(grading, seed=7, n=25, valid_pct=0.7))
 
 
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_every_row_once(learner, grading):
     """Every row lands in exactly one of the two sets"""
@@ -89,9 +94,9 @@ def test_every_row_once(learner, grading):
                        got=f"{len(train)} + {len(valid)} indices for {len(df)} rows")
 
 
-@pytest.mark.points(1)
+@pytest.mark.feedback_only
 def test_dataframe_unchanged(learner, grading):
-    """Leaves the DataFrame unchanged"""
+    """Leaves the DataFrame unchanged (reported by your own process: feedback only)"""
     df = frame(grading)
     out = learner.outcome(NAME, df, return_args=True)
     if out.fault is not None:
