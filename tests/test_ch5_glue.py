@@ -22,8 +22,8 @@ def test_a_malformed_slice_is_refused(payload):
 
 def test_class_targets_are_int64_indices_below_the_class_count():
     x, t = build([{"kind": "uniform", "shape": [50, 7], "low": -1, "high": 1},
-                  {"kind": "classes", "shape": [50], "classes": 7}], seed=3, device="cpu")
+                  {"kind": "labels", "shape": [50], "classes": 7}], seed=3, device="cpu")
     assert t.dtype == torch.int64 and t.shape == (50,) and 0 <= int(t.min()) and int(t.max()) < 7
     _, again = build([{"kind": "uniform", "shape": [50, 7], "low": -1, "high": 1},
-                      {"kind": "classes", "shape": [50], "classes": 7}], seed=3, device="cpu")
+                      {"kind": "labels", "shape": [50], "classes": 7}], seed=3, device="cpu")
     assert torch.equal(t, again)
