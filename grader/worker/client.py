@@ -44,6 +44,10 @@ def worker_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]
         "HOME": home,
         "TMPDIR": home,
         "LANG": "C.UTF-8",
+        # Workers run as a uid of their own that /etc/passwd does not list: libraries that ask who
+        # the user is (getpass.getuser(), for torch's and Triton's caches on a GPU) read these first.
+        "USER": "learner",
+        "LOGNAME": "learner",
         "PYTHONHASHSEED": "0",
         "PYTHONPATH": PACKAGE_ROOT,
         "PYTHONNOUSERSITE": "1",
