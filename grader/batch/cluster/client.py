@@ -1,0 +1,185 @@
+"""The batch side of a Dask cluster: `ClusterPool`, which grades the batch's tasks on Dask workers.
+
+It has the local pool's interface (`run(tasks, on_reply, on_tick)`), so the batch around it (the
+store, the gradebook, resume, --force, --learner, Ctrl-C) is the same code. Per task it packs the
+snapshot folder the batch made (`grader.batch.unit.pack`), submits it to the cluster, and when the
+reply comes back writes the unit's output files into the task's staging folder before handing the
+reply to the batch, which commits it. Only this process writes the output folder.
+
+Faults: when a Dask worker dies, the scheduler gives its tasks to another worker; a task whose
+workers died `allowed-failures` times (the scheduler's setting; `local:N` sets it to
+`ALLOWED_FAILURES`) comes back as `KilledWorker` and becomes the learner's `error` row, with why,
+which a rerun retries. A scheduler that goes away ends the batch with the rest recorded as errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Iterable
+
+from grader.batch.pool import Task
+from grader.batch.unit import pack, unpack
+from grader.errors import UsageError
+
+ALLOWED_FAILURES = 2
+"""Worker deaths a task may cause before it is recorded as an error (for clusters we start)."""
+TICK = 0.25
+
+
+def trains(options: dict) -> bool:
+    """This batch trains the bear classifier (exercise 8): its tasks want a GPU worker."""
+    bear = "train_bear_classifier"
+    return bear not in options["skip"] and (not options["only"] or bear in options["only"])
+
+
+class ClusterPool:
+    """Grades tasks on the Dask cluster at `scheduler` (`tcp://HOST:PORT`, or `local:N`)."""
+
+    def __init__(self, scheduler: str, *, options: dict, say: Callable[[str], None] = print):
+        self.scheduler, self.options, self.say = scheduler, options, say
+        self.client = self.cluster = None
+        self.sent = self.received = 0
+        """Bytes of unit files shipped to workers, and back."""
+        self.graded = 0
+
+    # -- connecting --------------------------------------------------------------------------------
+    def connect(self) -> None:
+        from distributed import Client, LocalCluster
+        import dask
+
+        from grader.batch.cluster import LOCAL
+
+        local = LOCAL.fullmatch(self.scheduler)
+        try:
+            if local:
+                with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+                    self.cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1,
+                                                processes=True, host="127.0.0.1",
+                                                dashboard_address=":0", memory_limit=0,
+                                                silence_logs=logging.ERROR)
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(self.scheduler, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            raise UsageError(f"--scheduler: cannot reach the Dask scheduler at {self.scheduler} ({exc})",
+                             hint="Start it with `dask scheduler` on that machine and check the address "
+                                  "and that its port (8786) is open to this machine.") from None
+        self._register()
+
+    def _register(self) -> None:
+        import grader
+        from grader.batch.cluster.worker import GraderPlugin
+        from grader.batch.store import grader_fingerprint
+        from grader.suite.hidden_key import machine_key
+
+        plugin = GraderPlugin(self.options, key=machine_key(), version=grader.__version__,
+                              fingerprint=grader_fingerprint())
+        self.client.register_plugin(plugin, name=plugin.name)
+
+    def workers(self) -> dict[str, dict]:
+        return self.client.scheduler_info().get("workers", {})
+
+    def _describe(self) -> None:
+        workers = self.workers()
+        gpus = sum(1 for w in workers.values() if w.get("resources", {}).get("GPU"))
+        where = f"{len(self.cluster.workers)} local worker processes" if self.cluster else \
+            f"the Dask cluster at {self.scheduler}"
+        self.say(f"grading on {where}: {len(workers)} worker{'s' if len(workers) != 1 else ''} "
+                 f"connected" + (f", {gpus} with a GPU" if gpus else ""))
+        services = self.client.scheduler_info().get("services", {})
+        if "dashboard" in services:
+            self.say(f"Dask dashboard: {self.client.dashboard_link}")
+        if not workers:
+            self.say("no worker is connected yet: grading starts when one joins "
+                     "(`dask worker " + self.scheduler + "`)")
+
+    # -- grading -------------------------------------------------------------------------------------
+    def run(self, tasks: Iterable[Task], on_reply: Callable[[Task, dict], None],
+            on_tick: Callable[[], None] | None = None) -> None:
+        pending = list(tasks)
+        if not pending:
+            return
+        if self.client is None:
+            self.connect()
+        self._describe()
+        pending.reverse()  # pop() from the end keeps the planned order
+        running: dict = {}
+        try:
+            while pending or running:
+                self._fill(pending, running)
+                for future in [f for f in running if f.done()]:
+                    task = running.pop(future)
+                    on_reply(task, self._reply(task, future))
+                    future.release()
+                if on_tick:
+                    on_tick()
+                time.sleep(TICK)
+        finally:
+            for future in running:
+                future.cancel()
+            if self.graded:
+                self.say(f"shipped {self.sent / self.graded / 1024:.1f} kB per submission to the "
+                         f"workers and {self.received / self.graded / 1024:.1f} kB back")
+
+    def _fill(self, pending: list[Task], running: dict) -> None:
+        """Keep a few tasks per worker thread in flight: enough to keep every worker busy, not the
+        whole class's files in the scheduler's memory."""
+        from grader.batch.cluster.worker import grade_remote
+
+        workers = self.workers()
+        threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
+        gpu = [a for a, w in workers.items() if w.get("resources", {}).get("GPU")]
+        cpu = [a for a in workers if a not in gpu]
+        while pending and len(running) < max(8, 3 * threads):
+            task = pending.pop()
+            files = pack(Path(task.file).parent)
+            self.sent += sum(len(b) for b in files.values())
+            placement = {}
+            if gpu and trains(self.options):
+                placement = {"resources": {"GPU": 1}}  # training and its timing go where a GPU is
+            elif gpu and cpu:
+                placement = {"workers": cpu, "allow_other_workers": True}  # CPU workers first
+            future = self.client.submit(grade_remote, dict(task.__dict__), files, pure=False,
+                                        key=f"grade-{task.safe}-{uuid.uuid4().hex[:8]}", **placement)
+            running[future] = task
+
+    def _reply(self, task: Task, future) -> dict:
+        """The worker's reply with its files written to the task's staging folder; a lost task is a
+        `crashed` reply saying why."""
+        from distributed.scheduler import KilledWorker
+
+        try:
+            reply = future.result()
+        except KilledWorker:
+            return {"state": "crashed",
+                    "message": "the Dask worker grading it died each time it was tried (the submission "
+                               "may kill its grading process, or the machine ran out of memory); "
+                               "rerun to retry"}
+        except Exception as exc:  # cancelled (scheduler lost), or a fault of the cluster itself
+            return {"state": "crashed", "message": f"the cluster could not grade it "
+                                                   f"({type(exc).__name__}: {str(exc)[:200]})"}
+        if not isinstance(reply, dict):
+            return {"state": "crashed", "message": "the worker sent no reply"}
+        self.graded += 1
+        files = reply.pop("files", None) or {}
+        try:
+            self.received += sum(len(b) for b in files.values())
+            if reply.get("state") == "done":
+                unpack(files, Path(task.staging))
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            return {"state": "crashed", "message": f"the worker's files could not be kept ({exc})",
+                    "worker": reply.get("worker")}
+        return reply
+
+    def close(self) -> None:
+        for closable in (self.client, self.cluster):
+            if closable is not None:
+                try:
+                    closable.close()
+                except Exception:  # closing must never hide the batch's own outcome
+                    pass
+        self.client = self.cluster = None
