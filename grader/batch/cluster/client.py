@@ -26,7 +26,7 @@ from grader.errors import UsageError
 
 ALLOWED_FAILURES = 2
 """Worker deaths a task may cause before it is recorded as an error (for clusters we start)."""
-TICK = 0.25
+TICK = 0.5
 
 
 def trains(options: dict) -> bool:
@@ -100,6 +100,8 @@ class ClusterPool:
     # -- grading -------------------------------------------------------------------------------------
     def run(self, tasks: Iterable[Task], on_reply: Callable[[Task, dict], None],
             on_tick: Callable[[], None] | None = None) -> None:
+        from distributed import wait
+
         pending = list(tasks)
         if not pending:
             return
@@ -111,13 +113,19 @@ class ClusterPool:
         try:
             while pending or running:
                 self._fill(pending, running)
+                if running:
+                    try:
+                        wait(list(running), timeout=TICK, return_when="FIRST_COMPLETED")
+                    except TimeoutError:  # none finished: tick, and look for free workers again
+                        pass
+                else:
+                    time.sleep(TICK)  # no worker yet
                 for future in [f for f in running if f.done()]:
                     task = running.pop(future)
                     on_reply(task, self._reply(task, future))
                     future.release()
                 if on_tick:
                     on_tick()
-                time.sleep(TICK)
         finally:
             for future in running:
                 future.cancel()
@@ -126,15 +134,16 @@ class ClusterPool:
                          f"workers and {self.received / self.graded / 1024:.1f} kB back")
 
     def _fill(self, pending: list[Task], running: dict) -> None:
-        """Keep a few tasks per worker thread in flight: enough to keep every worker busy, not the
-        whole class's files in the scheduler's memory."""
+        """One task in flight per live worker thread. A task never waits on a worker behind another
+        one, so a worker that dies (a submission that brings it down, say) takes only the task it was
+        running with it, never a bystander's, and the class's files stay here until a thread is free."""
         from grader.batch.cluster.worker import grade_remote
 
         workers = self.workers()
-        threads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
+        threads = sum(w.get("nthreads", 1) for w in workers.values())
         gpu = [a for a, w in workers.items() if w.get("resources", {}).get("GPU")]
         cpu = [a for a in workers if a not in gpu]
-        while pending and len(running) < max(8, 3 * threads):
+        while pending and len(running) < threads:
             task = pending.pop()
             files = pack(Path(task.file).parent)
             self.sent += sum(len(b) for b in files.values())
@@ -176,6 +185,14 @@ class ClusterPool:
         return reply
 
     def close(self) -> None:
+        """Unregister the plugin (its slots stop; the key leaves the scheduler) and disconnect."""
+        if self.client is not None and self.cluster is None:
+            from grader.batch.cluster.worker import PLUGIN
+
+            try:
+                self.client.unregister_worker_plugin(PLUGIN)
+            except Exception:  # a scheduler already gone has nothing left to forget
+                pass
         for closable in (self.client, self.cluster):
             if closable is not None:
                 try:

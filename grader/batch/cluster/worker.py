@@ -145,6 +145,7 @@ class GraderPlugin(WorkerPlugin):
         self.__dict__.update(state)
         self.slots: queue.Queue[SlotProcess] = queue.Queue()
         self.problem = self.private = self.worker_name = ""
+        self.env: dict[str, str] = {}
 
     def setup(self, worker) -> None:
         import grader
@@ -159,35 +160,13 @@ class GraderPlugin(WorkerPlugin):
                             f"{self.fingerprint}); install the same version on every machine")
             return
         self.private = tempfile.mkdtemp(prefix="grader-dask-")  # 0700, hidden from learner code
-        env = self._slot_env()
+        self.env = slot_env(self._key, Path(self.private))
+        env = self.env
         threads = max(1, int(getattr(worker.state, "nthreads", 1) or 1))
         for index in range(threads):
             slot = SlotProcess(self.options, env, Path(self.private) / f"slot-{index}.log")
             slot.start()  # warms up now, while the worker waits for its first task
             self.slots.put(slot)
-
-    def _slot_env(self) -> dict[str, str]:
-        from grader.suite.hidden_key import KEY_ENV, KEY_FILE, STATE_ENV
-
-        env = {k: v for k, v in os.environ.items() if k != KEY_ENV}
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, os.environ.get("PYTHONPATH"))
-                                            if p)
-        key = self._key
-        if b"\0" not in key and len(key) >= 1:
-            try:
-                env[KEY_ENV] = key.decode()
-                return env
-            except UnicodeDecodeError:
-                pass
-        state = Path(self.private) / "state"  # raw bytes: the key file format, in a private folder
-        state.mkdir(mode=0o700)
-        fd = os.open(state / KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, key)
-        finally:
-            os.close(fd)
-        env[STATE_ENV] = str(state)
-        return env
 
     def teardown(self, worker) -> None:
         while True:
@@ -219,6 +198,33 @@ class GraderPlugin(WorkerPlugin):
         return reply
 
 
+def slot_env(key: bytes, private: Path) -> dict[str, str]:
+    """The slots' environment: this worker's, with the batch's key (as `GRADER_HIDDEN_KEY` when it
+    is text, else as the key file of a state folder inside `private`), so that the grading children
+    forked from the slots draw the batch machine's hidden set. The slots' zygotes and kernels get a
+    stripped environment, as on one machine; `private` is a 0700 folder under the temp folder, which
+    the sandbox hides from learner code like the default key file."""
+    from grader.suite.hidden_key import KEY_ENV, KEY_FILE, STATE_ENV
+
+    env = {k: v for k, v in os.environ.items() if k not in (KEY_ENV, STATE_ENV)}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
+    if key and b"\0" not in key:
+        try:
+            env[KEY_ENV] = key.decode()
+            return env
+        except UnicodeDecodeError:
+            pass
+    state = Path(private) / "state"
+    state.mkdir(mode=0o700, exist_ok=True)
+    fd = os.open(state / KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, key)
+    finally:
+        os.close(fd)
+    env[STATE_ENV] = str(state)
+    return env
+
+
 def grade_remote(task: dict, files: dict[str, bytes]) -> dict:
     """The Dask task: one learner's unit in, its reply and output files out (never raises)."""
     plugin = get_worker().plugins.get(PLUGIN)
@@ -227,9 +233,13 @@ def grade_remote(task: dict, files: dict[str, bytes]) -> dict:
     return plugin.grade(task, files)
 
 
-def key_fingerprint() -> str:
-    """A one-way fingerprint of the key the slots of this worker use (for tests and checks)."""
-    import hashlib
-
-    plugin = get_worker().plugins.get(PLUGIN)
-    return hashlib.sha256(b"fingerprint\0" + plugin._key).hexdigest()[:16] if plugin else ""
+def slot_seed(purpose: str, dask_worker=None) -> int | None:
+    """The hidden seed for `purpose` as this worker's slots draw it (a check that every worker draws
+    the batch machine's hidden set; run with `client.run`, which passes `dask_worker`)."""
+    plugin = (dask_worker or get_worker()).plugins.get(PLUGIN)
+    if plugin is None or not getattr(plugin, "env", None):
+        return None
+    code = f"from grader.suite.hidden_key import hidden_seed; print(hidden_seed({purpose!r}))"
+    done = subprocess.run([sys.executable, "-c", code], env=plugin.env, capture_output=True, text=True,
+                          timeout=120)
+    return int(done.stdout) if done.returncode == 0 else None
