@@ -85,6 +85,23 @@ def test_the_slots_get_the_batch_key_as_text_or_as_a_private_key_file(tmp_path, 
     assert key_file.read_bytes() == bytes(range(32)) and key_file.stat().st_mode & 0o077 == 0
 
 
+def test_training_and_timed_runs_go_to_gpu_workers_the_rest_prefer_cpu_workers():
+    pytest.importorskip("distributed")
+    from grader.batch.cluster.client import placement
+
+    cpu_only = {"tcp://a:1": {"nthreads": 2}, "tcp://b:1": {"nthreads": 1, "resources": {}}}
+    mixed = {**cpu_only, "tcp://g:1": {"nthreads": 4, "resources": {"GPU": 1}}}
+    trains = {"only": [], "skip": [], "timing": False}
+    times = {"only": [], "skip": ["train_bear_classifier"], "timing": True}
+    neither = {"only": [], "skip": ["train_bear_classifier"], "timing": False}
+    assert placement(cpu_only, trains) == (3, {}) == placement(cpu_only, times)
+    # one task per GPU, on the GPU workers only, so everyone is trained and timed on the same device
+    assert placement(mixed, trains) == (1, {"resources": {"GPU": 1}}) == placement(mixed, times)
+    assert placement(mixed, neither) == (7, {"workers": ["tcp://a:1", "tcp://b:1"],
+                                             "allow_other_workers": True})
+    assert placement({}, neither) == (0, {})  # no worker yet: nothing is sent
+
+
 # -- on a real cluster ---------------------------------------------------------------------------------
 def make_class(root: Path) -> Path:
     from test_batch_run import notebook_of

@@ -30,9 +30,28 @@ TICK = 0.5
 
 
 def trains(options: dict) -> bool:
-    """This batch trains the bear classifier (exercise 8): its tasks want a GPU worker."""
+    """This batch trains the bear classifier (exercise 8)."""
     bear = "train_bear_classifier"
     return bear not in options["skip"] and (not options["only"] or bear in options["only"])
+
+
+def placement(workers: dict[str, dict], options: dict) -> tuple[int, dict]:
+    """Where this batch's tasks go, and how many may be in flight at once (one per free seat).
+
+    With workers started with `--resources GPU=N`: a batch that trains (exercise 8) or times (the
+    timed tests, which on a GPU time the CUDA runs) goes to them only, one task per GPU, so every
+    learner is timed and trained on the same kind of device; any other batch prefers the CPU-only
+    workers and spills onto the GPU ones. Without GPU workers, every worker thread takes a task."""
+    threads = sum(int(w.get("nthreads", 1)) for w in workers.values())
+    gpus = {a: int(w.get("resources", {}).get("GPU", 0)) for a, w in workers.items()}
+    gpus = {a: n for a, n in gpus.items() if n > 0}
+    if not gpus:
+        return threads, {}
+    if trains(options) or options.get("timing", True):
+        seats = sum(min(n, int(workers[a].get("nthreads", 1))) for a, n in gpus.items())
+        return seats, {"resources": {"GPU": 1}}
+    cpu = [a for a in workers if a not in gpus]
+    return threads, ({"workers": cpu, "allow_other_workers": True} if cpu else {})
 
 
 class ClusterPool:
@@ -112,7 +131,8 @@ class ClusterPool:
         running: dict = {}
         try:
             while pending or running:
-                self._fill(pending, running)
+                for task, reply in self._fill(pending, running):
+                    on_reply(task, reply)
                 if running:
                     try:
                         wait(list(running), timeout=TICK, return_when="FIRST_COMPLETED")
@@ -133,28 +153,27 @@ class ClusterPool:
                 self.say(f"shipped {self.sent / self.graded / 1024:.1f} kB per submission to the "
                          f"workers and {self.received / self.graded / 1024:.1f} kB back")
 
-    def _fill(self, pending: list[Task], running: dict) -> None:
+    def _fill(self, pending: list[Task], running: dict) -> list[tuple[Task, dict]]:
         """One task in flight per live worker thread. A task never waits on a worker behind another
         one, so a worker that dies (a submission that brings it down, say) takes only the task it was
         running with it, never a bystander's, and the class's files stay here until a thread is free."""
         from grader.batch.cluster.worker import grade_remote
 
-        workers = self.workers()
-        threads = sum(w.get("nthreads", 1) for w in workers.values())
-        gpu = [a for a, w in workers.items() if w.get("resources", {}).get("GPU")]
-        cpu = [a for a in workers if a not in gpu]
-        while pending and len(running) < threads:
+        seats, where = placement(self.workers(), self.options)
+        unsent = []
+        while pending and len(running) < seats:
             task = pending.pop()
-            files = pack(Path(task.file).parent)
+            try:
+                files = pack(Path(task.file).parent)
+            except (OSError, ValueError) as exc:
+                unsent.append((task, {"state": "crashed", "message": f"its files could not be sent "
+                                                                     f"to the cluster ({exc})"}))
+                continue
             self.sent += sum(len(b) for b in files.values())
-            placement = {}
-            if gpu and trains(self.options):
-                placement = {"resources": {"GPU": 1}}  # training and its timing go where a GPU is
-            elif gpu and cpu:
-                placement = {"workers": cpu, "allow_other_workers": True}  # CPU workers first
             future = self.client.submit(grade_remote, dict(task.__dict__), files, pure=False,
-                                        key=f"grade-{task.safe}-{uuid.uuid4().hex[:8]}", **placement)
+                                        key=f"grade-{task.safe}-{uuid.uuid4().hex[:8]}", **where)
             running[future] = task
+        return unsent
 
     def _reply(self, task: Task, future) -> dict:
         """The worker's reply with its files written to the task's staging folder; a lost task is a
