@@ -244,3 +244,51 @@ def test_a_worker_killed_mid_batch_loses_no_learner(tmp_path, monkeypatch):
         stop.set()
         watcher.close()
         cluster.close()
+
+
+@pytest.mark.slow
+def test_a_killed_then_interrupted_cluster_batch_resumes_and_leaves_nothing_running(tmp_path):
+    """SIGKILL of the batch (its LocalCluster's workers and their slots go with it), then Ctrl-C
+    (a clean stop: exit 130, one line), then to the end: only what had not finished is graded."""
+    pytest.importorskip("distributed")
+    import subprocess
+
+    import psutil
+    from test_batch_run import graded_and_reused, graded_records, wait_for
+
+    root, out = tmp_path / "class", tmp_path / "out"
+    root.mkdir()
+    names = ["ann", "ben", "cat", "dan", "eve", "fay"]
+    for name in names:
+        (root / f"{name}.py").write_text(with_function(SLOW))
+
+    def start() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "grader", "batch", str(root), "--out", str(out),
+                                 "--only", "bce", "--no-timing", "--scheduler", "local:2"], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    proc = start()
+    wait_for(lambda: graded_records(out) >= 1, proc)
+    family = psutil.Process(proc.pid).children(recursive=True)
+    assert any("grader.batch.slot" in " ".join(p.cmdline()) for p in family)  # warm, under Dask
+    proc.kill()
+    proc.wait()
+    gone, alive = psutil.wait_procs(family, timeout=30)
+    assert not alive, "processes of the cluster outlived the batch"
+
+    proc = start()
+    before = graded_records(out)
+    wait_for(lambda: graded_records(out) >= before + 1, proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode != 0:  # 0 only if it had finished before the signal arrived
+        assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    kept = graded_records(out)
+
+    proc = start()
+    stdout, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    assert graded_and_reused(stdout) == (len(names) - kept, kept)
+    rows = {r["learner"]: r["status"]
+            for r in json.loads((out / "gradebook.json").read_text())["learners"]}
+    assert rows == {name: "passed" for name in names}
