@@ -63,6 +63,8 @@ class ClusterPool:
         self.sent = self.received = 0
         """Bytes of unit files shipped to workers, and back."""
         self.graded = 0
+        self.by_worker: dict[str, int] = {}
+        """Replies per worker, for the closing line."""
 
     # -- connecting --------------------------------------------------------------------------------
     def connect(self) -> None:
@@ -149,6 +151,9 @@ class ClusterPool:
         finally:
             if running and self.client is not None:
                 self.client.cancel(list(running))  # interrupted: what finished is committed
+            if self.by_worker:
+                self.say("graded per worker: " + ", ".join(f"worker {name}: {count}" for name, count
+                                                           in sorted(self.by_worker.items())))
             if self.graded:
                 self.say(f"shipped {self.sent / self.graded / 1024:.1f} kB per submission to the "
                          f"workers and {self.received / self.graded / 1024:.1f} kB back")
@@ -193,6 +198,8 @@ class ClusterPool:
         if not isinstance(reply, dict):
             return {"state": "crashed", "message": "the worker sent no reply"}
         self.graded += 1
+        worker = str(reply.get("worker") or "?")
+        self.by_worker[worker] = self.by_worker.get(worker, 0) + 1
         files = reply.pop("files", None) or {}
         try:
             self.received += sum(len(b) for b in files.values())
