@@ -292,3 +292,82 @@ def test_a_killed_then_interrupted_cluster_batch_resumes_and_leaves_nothing_runn
     rows = {r["learner"]: r["status"]
             for r in json.loads((out / "gradebook.json").read_text())["learners"]}
     assert rows == {name: "passed" for name in names}
+
+
+@pytest.fixture
+def dask_cli(tmp_path):
+    """A scheduler and two worker processes started with the `dask` CLIs on 127.0.0.1."""
+    import shutil
+    import subprocess
+
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent)) or shutil.which("dask")
+    if dask is None:
+        pytest.skip("the `dask` command is not installed")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    address_file = tmp_path / "scheduler.json"
+    logs = open(tmp_path / "dask.log", "w")
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                  "--no-dashboard", "--scheduler-file", str(address_file)],
+                                 env=env, stdout=logs, stderr=logs)
+    deadline = time.monotonic() + 120
+    while not address_file.exists():
+        assert time.monotonic() < deadline and scheduler.poll() is None, "no scheduler"
+        time.sleep(0.2)
+    time.sleep(0.5)  # the file is written whole, but give it a moment
+    address = json.loads(address_file.read_text())["address"]
+    workers = [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1",
+                                 "--no-dashboard", "--name", f"cli-{i}", "--memory-limit", "0"],
+                                env=env, stdout=logs, stderr=logs) for i in range(2)]
+    yield {"address": address, "scheduler": scheduler, "workers": workers}
+    for proc in [*workers, scheduler]:
+        proc.send_signal(signal.SIGTERM)
+    for proc in [*workers, scheduler]:
+        try:
+            proc.wait(timeout=30)
+        except Exception:
+            proc.kill()
+    logs.close()
+
+
+@pytest.mark.slow
+def test_the_dask_clis_grade_and_a_lost_scheduler_loses_no_learner(tmp_path, dask_cli, capsys):
+    """`dask scheduler` and two `dask worker` processes grade the class; then, with the scheduler
+    killed mid-batch, every learner still has a row (those not graded: an error row saying why) and
+    the batch ends with its summary, exit code 1, no traceback."""
+    pytest.importorskip("distributed")
+    root, out = tmp_path / "class", tmp_path / "out"
+    root.mkdir()
+    names = ["ann", "ben", "cat", "dan"]
+    for name in names:
+        (root / f"{name}.py").write_text(with_function(SLOW))
+    flags = ["--only", "bce", "--no-timing", "--scheduler", dask_cli["address"]]
+    assert run(["batch", str(root), "--out", str(out), *flags]) == 0
+    err = capsys.readouterr().err
+    assert f"the Dask cluster at {dask_cli['address']}" in err
+    assert "worker cli-0: " in err and "worker cli-1: " in err  # both workers graded
+
+    from test_batch_run import graded_records
+
+    for name in names:  # new submissions: all four to grade again
+        (root / f"{name}.py").write_text(with_function(SLOW) + "\n# resubmitted\n")
+    killer = threading.Timer(0.1, lambda: None)
+
+    def kill_when_one_is_graded():
+        before = {p: p.stat().st_mtime for p in out.glob("learners/*/run.json")}
+        while not any(p.stat().st_mtime != before.get(p) for p in out.glob("learners/*/run.json")):
+            time.sleep(0.1)
+        dask_cli["scheduler"].kill()
+
+    killer = threading.Thread(target=kill_when_one_is_graded, daemon=True)
+    killer.start()
+    code = run(["batch", str(root), "--out", str(out), *flags])
+    err = capsys.readouterr().err
+    rows = {r["learner"]: r for r in json.loads((out / "gradebook.json").read_text())["learners"]}
+    assert set(rows) == set(names) and "Traceback" not in err
+    lost = [n for n, r in rows.items() if r["status"] == "error"]
+    assert code == 1, err
+    assert lost and all(rows[n]["status"] == "passed" for n in names if n not in lost)
+    assert all("Dask scheduler" in rows[n]["error"] or "cluster could not grade" in rows[n]["error"]
+               for n in lost)
+    assert graded_records(out) == len(names)

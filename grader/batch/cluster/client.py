@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import CancelledError
 import uuid
 from pathlib import Path
 from typing import Callable, Iterable
@@ -133,12 +134,17 @@ class ClusterPool:
         running: dict = {}
         try:
             while pending or running:
+                if self.client.status not in ("running", "connecting", "newly-created"):
+                    self._lost(pending, running, on_reply)
+                    break
                 for task, reply in self._fill(pending, running):
                     on_reply(task, reply)
                 if running:
                     try:
                         wait(list(running), timeout=TICK, return_when="FIRST_COMPLETED")
                     except TimeoutError:  # none finished: tick, and look for free workers again
+                        pass
+                    except CancelledError:  # the scheduler is lost: each reply below says so
                         pass
                 else:
                     time.sleep(TICK)  # no worker yet
@@ -158,13 +164,28 @@ class ClusterPool:
                 self.say(f"shipped {self.sent / self.graded / 1024:.1f} kB per submission to the "
                          f"workers and {self.received / self.graded / 1024:.1f} kB back")
 
+    def _lost(self, pending: list[Task], running: dict, on_reply) -> None:
+        """The scheduler is gone for good: every learner not yet graded gets an `error` row."""
+        message = (f"the connection to the Dask scheduler at {self.scheduler} was lost before it was "
+                   "graded; rerun to grade it")
+        self.say(f"lost the Dask scheduler at {self.scheduler}: {len(pending) + len(running)} "
+                 "submissions not graded (rerun to grade them)")
+        for task in [*running.values(), *reversed(pending)]:
+            on_reply(task, {"state": "crashed", "message": message})
+        running.clear()
+        pending.clear()
+
     def _fill(self, pending: list[Task], running: dict) -> list[tuple[Task, dict]]:
         """One task in flight per live worker thread. A task never waits on a worker behind another
         one, so a worker that dies (a submission that brings it down, say) takes only the task it was
         running with it, never a bystander's, and the class's files stay here until a thread is free."""
         from grader.batch.cluster.worker import grade_remote
 
-        seats, where = placement(self.workers(), self.options)
+        try:
+            workers = self.workers()
+        except (OSError, TimeoutError):  # the scheduler is away: the client reconnects, or closes
+            return []
+        seats, where = placement(workers, self.options)
         unsent = []
         while pending and len(running) < seats:
             task = pending.pop()
