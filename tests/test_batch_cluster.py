@@ -154,6 +154,42 @@ def test_a_mixed_class_on_the_cluster_gets_the_local_pools_gradebook(tmp_path):
     assert (tmp_path / "dask" / "learners" / safe_name("solution") / "run.json").read_text() == before
 
 
+@pytest.mark.slow
+def test_each_worker_keeps_one_warm_grading_process_for_all_its_tasks(tmp_path):
+    """Four learners on two workers: two slot processes graded them all (torch imported twice, not
+    four times), and what came back committed into the output folder as the local pool's does."""
+    pytest.importorskip("distributed")
+    from grader.batch.cluster.client import ClusterPool
+    from grader.batch.discovery import discover
+    from grader.batch.runner import _record_of, plan
+    from grader.batch.store import Store
+    from grader.chapters import CH6
+
+    root = tmp_path / "class"
+    root.mkdir()
+    for name in ("ann", "ben", "cat", "dan"):
+        (root / f"{name}.py").write_text(SOLVED if name != "dan" else STUBS.read_text())
+    settings = {"chapter": "ch6", "only": ["binary_cross_entropy"], "skip": [], "timeout": 10.0,
+                "memory_mb": 400, "load_timeout": 60.0, "timing": False, "bear_budget": 600.0,
+                "cell_timeout": None}
+    store = Store(tmp_path / "out")
+    (tmp_path / "snapshots").mkdir()
+    tasks, _ = plan(discover(root, CH6), store, settings=settings, records={},
+                    snapshots=tmp_path / "snapshots")
+    replies = {}
+    pool = ClusterPool("local:2", options={**settings, "max_time": 300.0}, say=lambda line: None)
+    try:
+        pool.run(tasks, lambda task, reply: replies.update({task.learner: reply}))
+    finally:
+        pool.close()
+    assert {r["state"] for r in replies.values()} == {"done"} and len(replies) == 4
+    assert len({r["slot"] for r in replies.values()}) == 2  # one warm slot per worker, reused
+    assert len({r["worker"] for r in replies.values()}) == 2
+    status = {t.learner: _record_of(t, replies[t.learner], store, "ch6", settings).status for t in tasks}
+    assert status == {"ann": "passed", "ben": "passed", "cat": "passed", "dan": "failed"}
+    assert pool.sent > 0 and pool.received > 0
+
+
 def _executing(dask_worker) -> tuple[int, list[str]]:
     """On a worker: its process id and the keys of the tasks it is running now."""
     return os.getpid(), [str(ts.key) for ts in dask_worker.state.executing]

@@ -188,6 +188,7 @@ class GraderPlugin(WorkerPlugin):
             local = {**task, "file": str(inbox / Path(task["file"]).name),
                      "staging": str(work / "out"), "out": str(work)}
             reply = slot.grade(local)
+            reply["slot"] = slot.proc.pid if slot.proc is not None else None  # the warm process
             reply["files"] = pack(work / "out") if (work / "out").is_dir() else {}
         except (OSError, ValueError) as exc:
             reply = crashed(f"the worker could not handle the unit's files ({exc})")
