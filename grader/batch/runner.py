@@ -158,11 +158,7 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
                 progress.say(f"grading {len(tasks)} of {len(subs)} submissions on a Dask cluster"
                              + (f" ({reused} already graded and unchanged)" if reused else ""))
             pool = ClusterPool(options.scheduler, options=pool_options, say=progress.say)
-        try:
-            pool.run(tasks, on_reply, on_tick=progress.draw)
-        finally:
-            if options.scheduler is not None:
-                pool.close()
+        pool.run(tasks, on_reply, on_tick=progress.draw)
     finally:
         if progress is not None:
             progress.finish()

@@ -56,7 +56,8 @@ def placement(workers: dict[str, dict], options: dict) -> tuple[int, dict]:
 
 
 class ClusterPool:
-    """Grades tasks on the Dask cluster at `scheduler` (`tcp://HOST:PORT`, or `local:N`)."""
+    """Grades tasks on the Dask cluster at `scheduler` (`tcp://HOST:PORT`, or `local:N`); like the
+    local pool, `run` connects (or starts the local cluster) and disconnects (or stops it)."""
 
     def __init__(self, scheduler: str, *, options: dict, say: Callable[[str], None] = print):
         self.scheduler, self.options, self.say = scheduler, options, say
@@ -127,12 +128,12 @@ class ClusterPool:
         pending = list(tasks)
         if not pending:
             return
-        if self.client is None:
-            self.connect()
-        self._describe()
         pending.reverse()  # pop() from the end keeps the planned order
         running: dict = {}
         try:
+            if self.client is None:
+                self.connect()
+            self._describe()
             while pending or running:
                 if self.client.status not in ("running", "connecting", "newly-created"):
                     self._lost(pending, running, on_reply)
@@ -155,14 +156,18 @@ class ClusterPool:
                 if on_tick:
                     on_tick()
         finally:
-            if running and self.client is not None:
-                self.client.cancel(list(running))  # interrupted: what finished is committed
+            if running and self.client is not None and self.client.status == "running":
+                try:
+                    self.client.cancel(list(running))  # interrupted: what finished is committed
+                except Exception:  # stopping must not hide why the batch stopped
+                    pass
             if self.by_worker:
                 self.say("graded per worker: " + ", ".join(f"worker {name}: {count}" for name, count
                                                            in sorted(self.by_worker.items())))
             if self.graded:
                 self.say(f"shipped {self.sent / self.graded / 1024:.1f} kB per submission to the "
                          f"workers and {self.received / self.graded / 1024:.1f} kB back")
+            self.close()
 
     def _lost(self, pending: list[Task], running: dict, on_reply) -> None:
         """The scheduler is gone for good: every learner not yet graded gets an `error` row."""
