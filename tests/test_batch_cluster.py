@@ -387,7 +387,6 @@ def test_the_dask_clis_grade_and_a_lost_scheduler_loses_no_learner(tmp_path, das
 
     for name in names:  # new submissions: all four to grade again
         (root / f"{name}.py").write_text(with_function(SLOW) + "\n# resubmitted\n")
-    killer = threading.Timer(0.1, lambda: None)
 
     def kill_when_one_is_graded():
         before = {p: p.stat().st_mtime for p in out.glob("learners/*/run.json")}
