@@ -138,8 +138,14 @@ class ClusterPool:
                 if self.client.status not in ("running", "connecting", "newly-created"):
                     self._lost(pending, running, on_reply)
                     break
-                for task, reply in self._fill(pending, running):
-                    on_reply(task, reply)
+                finished = [(running.pop(f), f) for f in [f for f in running if f.done()]]
+                for task, reply in self._fill(pending, running):  # freed workers first, then
+                    on_reply(task, reply)                          # the batch's bookkeeping
+                for task, future in finished:
+                    on_reply(task, self._reply(task, future))
+                    future.release()
+                if on_tick:
+                    on_tick()
                 if running:
                     try:
                         wait(list(running), timeout=TICK, return_when="FIRST_COMPLETED")
@@ -147,14 +153,8 @@ class ClusterPool:
                         pass
                     except CancelledError:  # the scheduler is lost: each reply below says so
                         pass
-                else:
+                elif pending:
                     time.sleep(TICK)  # no worker yet
-                for future in [f for f in running if f.done()]:
-                    task = running.pop(future)
-                    on_reply(task, self._reply(task, future))
-                    future.release()
-                if on_tick:
-                    on_tick()
         finally:
             if running and self.client is not None and self.client.status == "running":
                 try:
