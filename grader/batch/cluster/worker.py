@@ -144,6 +144,8 @@ class GraderPlugin(WorkerPlugin):
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.slots: queue.Queue[SlotProcess] = queue.Queue()
+        """The free slots (a task takes one, and gives it back)."""
+        self.every_slot: list[SlotProcess] = []
         self.problem = self.private = self.worker_name = ""
         self.env: dict[str, str] = {}
 
@@ -166,14 +168,13 @@ class GraderPlugin(WorkerPlugin):
         for index in range(threads):
             slot = SlotProcess(self.options, env, Path(self.private) / f"slot-{index}.log")
             slot.start()  # warms up now, while the worker waits for its first task
+            self.every_slot.append(slot)
             self.slots.put(slot)
 
     def teardown(self, worker) -> None:
-        while True:
-            try:
-                self.slots.get_nowait().close()
-            except queue.Empty:
-                break
+        """The batch is over (or the worker closes): the slots stop, busy ones included."""
+        for slot in self.every_slot:
+            slot.close()
         if self.private:
             shutil.rmtree(self.private, ignore_errors=True)
 
