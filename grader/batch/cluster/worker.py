@@ -193,6 +193,8 @@ class GraderPlugin(WorkerPlugin):
             reply["files"] = pack(work / "out") if (work / "out").is_dir() else {}
         except (OSError, ValueError) as exc:
             reply = crashed(f"the worker could not handle the unit's files ({exc})")
+        except Exception as exc:  # the slot was stopped under it (the worker closing): not lost
+            reply = crashed(f"the worker stopped while grading it ({type(exc).__name__})")
         finally:
             self.slots.put(slot)
             shutil.rmtree(work, ignore_errors=True)
