@@ -185,16 +185,18 @@ class GraderPlugin(WorkerPlugin):
         slot = self.slots.get()
         work = Path(tempfile.mkdtemp(prefix="unit-", dir=self.private))
         try:
-            inbox = unpack(files, work / "in")
-            local = {**task, "file": str(inbox / Path(task["file"]).name),
-                     "staging": str(work / "out"), "out": str(work)}
-            reply = slot.grade(local)
-            reply["slot"] = slot.proc.pid if slot.proc is not None else None  # the warm process
-            reply["files"] = pack(work / "out") if (work / "out").is_dir() else {}
-        except (OSError, ValueError) as exc:
-            reply = crashed(f"the worker could not handle the unit's files ({exc})")
-        except Exception as exc:  # the slot was stopped under it (the worker closing): not lost
-            reply = crashed(f"the worker stopped while grading it ({type(exc).__name__})")
+            try:
+                inbox = unpack(files, work / "in")
+            except (OSError, ValueError) as exc:
+                reply = crashed(f"the worker could not write the unit's files ({exc})")
+            else:
+                local = {**task, "file": str(inbox / Path(task["file"]).name),
+                         "staging": str(work / "out"), "out": str(work)}
+                reply = slot.grade(local)
+                reply["slot"] = slot.proc.pid if slot.proc is not None else None  # the warm one
+                reply["files"] = pack(work / "out") if (work / "out").is_dir() else {}
+        except Exception as exc:  # the slot stopped under it (the worker closing), or the output
+            reply = crashed(f"the worker failed while grading it ({type(exc).__name__}: {exc})")
         finally:
             self.slots.put(slot)
             shutil.rmtree(work, ignore_errors=True)
