@@ -68,6 +68,11 @@ class ClusterPool:
         self.by_worker: dict[str, int] = {}
         """Replies per worker, for the closing line."""
 
+    @property
+    def lost_message(self) -> str:
+        return (f"the connection to the Dask scheduler at {self.scheduler} was lost before it was "
+                "graded; rerun to grade it")
+
     # -- connecting --------------------------------------------------------------------------------
     def connect(self) -> None:
         from distributed import Client, LocalCluster
@@ -151,8 +156,8 @@ class ClusterPool:
                         wait(list(running), timeout=TICK, return_when="FIRST_COMPLETED")
                     except TimeoutError:  # none finished: tick, and look for free workers again
                         pass
-                    except CancelledError:  # the scheduler is lost: each reply below says so
-                        pass
+                    except Exception:  # the scheduler is lost (futures cancelled, client closed):
+                        time.sleep(TICK)  # each reply, or the check above, says so
                 elif pending:
                     time.sleep(TICK)  # no worker yet
         finally:
@@ -171,8 +176,7 @@ class ClusterPool:
 
     def _lost(self, pending: list[Task], running: dict, on_reply) -> None:
         """The scheduler is gone for good: every learner not yet graded gets an `error` row."""
-        message = (f"the connection to the Dask scheduler at {self.scheduler} was lost before it was "
-                   "graded; rerun to grade it")
+        message = self.lost_message
         self.say(f"lost the Dask scheduler at {self.scheduler}: {len(pending) + len(running)} "
                  "submissions not graded (rerun to grade them)")
         for task in [*running.values(), *reversed(pending)]:
@@ -188,7 +192,7 @@ class ClusterPool:
 
         try:
             workers = self.workers()
-        except (OSError, TimeoutError):  # the scheduler is away: the client reconnects, or closes
+        except Exception:  # the scheduler is away: the client reconnects, or closes (see `run`)
             return []
         seats, where = placement(workers, self.options)
         unsent = []
@@ -213,6 +217,8 @@ class ClusterPool:
 
         try:
             reply = future.result()
+        except CancelledError:
+            return {"state": "crashed", "message": self.lost_message}
         except KilledWorker:
             return {"state": "crashed",
                     "message": "the Dask worker grading it died each time it was tried (the submission "
