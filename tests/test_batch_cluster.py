@@ -333,6 +333,7 @@ def test_a_killed_then_interrupted_cluster_batch_resumes_and_leaves_nothing_runn
 @pytest.fixture
 def dask_cli(tmp_path):
     """A scheduler and two worker processes started with the `dask` CLIs on 127.0.0.1."""
+    pytest.importorskip("distributed")
     import shutil
     import subprocess
 
@@ -355,6 +356,10 @@ def dask_cli(tmp_path):
     workers = [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--nworkers", "1",
                                  "--no-dashboard", "--name", f"cli-{i}", "--memory-limit", "0"],
                                 env=env, stdout=logs, stderr=logs) for i in range(2)]
+    from distributed import Client
+
+    with Client(address, timeout=60) as client:
+        client.wait_for_workers(2, timeout=180)
     yield {"address": address, "scheduler": scheduler, "workers": workers}
     for proc in [*workers, scheduler]:
         proc.send_signal(signal.SIGTERM)
@@ -380,7 +385,7 @@ def test_the_dask_clis_grade_and_a_lost_scheduler_loses_no_learner(tmp_path, das
     flags = ["--only", "bce", "--no-timing", "--scheduler", dask_cli["address"]]
     assert run(["batch", str(root), "--out", str(out), *flags]) == 0
     err = capsys.readouterr().err
-    assert f"the Dask cluster at {dask_cli['address']}" in err
+    assert f"connected to the Dask cluster at {dask_cli['address']}: 2 workers" in err
     assert "worker cli-0: " in err and "worker cli-1: " in err  # both workers graded
 
     from test_batch_run import graded_records

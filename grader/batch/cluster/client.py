@@ -114,12 +114,12 @@ class ClusterPool:
     def _describe(self) -> None:
         workers = self.workers()
         gpus = sum(1 for w in workers.values() if w.get("resources", {}).get("GPU"))
-        where = f"{len(self.cluster.workers)} local worker processes" if self.cluster else \
-            f"the Dask cluster at {self.scheduler}"
-        self.say(f"grading on {where}: {len(workers)} worker{'s' if len(workers) != 1 else ''} "
-                 f"connected" + (f", {gpus} with a GPU" if gpus else ""))
-        services = self.client.scheduler_info().get("services", {})
-        if "dashboard" in services:
+        plural = "es" if len(workers) != 1 else ""
+        where = (f"started a local Dask cluster: {len(workers)} worker process{plural}" if self.cluster
+                 else f"connected to the Dask cluster at {self.scheduler}: {len(workers)} "
+                      f"worker{'s' if len(workers) != 1 else ''}")
+        self.say(where + (f", {gpus} with a GPU" if gpus else ""))
+        if _answers(self.client.dashboard_link):
             self.say(f"Dask dashboard: {self.client.dashboard_link}")
         if not workers:
             self.say("no worker is connected yet: grading starts when one joins "
@@ -258,3 +258,16 @@ class ClusterPool:
                 except Exception:  # closing must never hide the batch's own outcome
                     pass
         self.client = self.cluster = None
+
+
+def _answers(link: str | None) -> bool:
+    """The dashboard's page is served (the scheduler names a port even when it serves no page)."""
+    import urllib.request
+
+    if not link:
+        return False
+    try:
+        with urllib.request.urlopen(link, timeout=2) as response:
+            return response.status == 200
+    except (OSError, ValueError):
+        return False
