@@ -65,6 +65,8 @@ class BatchOptions:
     """When submissions were due (ISO 8601): later ones are marked late, where the export says when."""
     exports: list[str] = field(default_factory=list)
     """LMS gradebook imports to write: `canvas`, `moodle`."""
+    scheduler: str | None = None
+    """Grade on a Dask cluster: its scheduler's address, or `local:N` (None: this machine's pool)."""
 
 
 @dataclass
@@ -104,6 +106,10 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
     ch = get_chapter(options.chapter)
     settings = _settings(ch, options)
     deadline = parse_deadline(options.deadline)
+    if options.scheduler is not None:
+        from grader.batch.cluster import check_scheduler
+
+        check_scheduler(options.scheduler, jobs=options.jobs)
     for kind in options.exports:
         if kind not in EXPORTS:
             raise UsageError(f"--export: unknown format {kind!r}", hint="Known: " + ", ".join(EXPORTS))
@@ -130,7 +136,7 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
         progress = progress or Progress(len(tasks))
         progress.begin(len(tasks))
         jobs = min(_jobs(options), len(tasks))
-        if tasks:
+        if tasks and options.scheduler is None:
             progress.say(f"grading {len(tasks)} of {len(subs)} submissions with {jobs} worker"
                          f"{'s' if jobs > 1 else ''}"
                          + (f" ({reused} already graded and unchanged)" if reused else ""))
@@ -142,8 +148,16 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
             progress.advance(shown_name(task.learner), _outcome_words(record, reply))
             book.write()
 
-        pool = Pool(jobs=jobs, options={**settings, "max_time": _max_time(options, settings)},
-                    log_dir=store.out / ".batch")
+        pool_options = {**settings, "max_time": _max_time(options, settings)}
+        if options.scheduler is None:
+            pool = Pool(jobs=jobs, options=pool_options, log_dir=store.out / ".batch")
+        else:
+            from grader.batch.cluster.client import ClusterPool
+
+            if tasks:
+                progress.say(f"grading {len(tasks)} of {len(subs)} submissions on a Dask cluster"
+                             + (f" ({reused} already graded and unchanged)" if reused else ""))
+            pool = ClusterPool(options.scheduler, options=pool_options, say=progress.say)
         pool.run(tasks, on_reply, on_tick=progress.draw)
     finally:
         if progress is not None:
@@ -201,6 +215,8 @@ def _record_of(task: Task, reply: dict, store: Store, chapter: str, settings: di
 
 def _outcome_words(record: Record, reply: dict) -> str:
     seconds = f" in {reply['seconds']:.1f} s" if isinstance(reply.get("seconds"), (int, float)) else ""
+    if reply.get("worker"):  # graded on a cluster: say where
+        seconds += f" on worker {reply['worker']}"
     if record.status in ("passed", "failed"):
         result = record.run_result()
         return f"{result.points:g}/{result.max_points:g} ({result.score:.0f}%) {record.status}{seconds}"

@@ -29,3 +29,11 @@ def add_limits(parser: argparse.ArgumentParser) -> None:
                         help="time limit for one notebook cell (default: as `grader check`)")
     parser.add_argument("--no-timing", dest="timing", action="store_false",
                         help="skip the timed tests")
+
+
+def add_scheduler(parser: argparse.ArgumentParser) -> None:
+    """--scheduler: grade on a Dask cluster instead of this machine's pool (the `cluster` extra)."""
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on a Dask cluster: the scheduler's address (tcp://HOST:8786), or "
+                             "local:N to start N worker processes here; needs the `cluster` extra "
+                             "(default: this machine's worker pool)")

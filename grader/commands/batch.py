@@ -7,7 +7,9 @@ Canvas's or Moodle's import format. overrides.csv in --out (learner, item, point
 applied on every run. Each result is saved as soon as it is known, and replaces the learner's
 previous one only when complete: after a crash, a kill or Ctrl-C the gradebook holds every learner's
 newest result, and running the same command again resumes, skipping submissions already graded and
-unchanged (--force regrades them all, --learner only those named).
+unchanged (--force regrades them all, --learner only those named). With --scheduler, each submission
+is graded on a Dask cluster's workers (its files shipped as bytes; no shared folder needed) and this
+process still writes everything.
 Exit codes: 0 every submission has a result (ungradable ones included), 1 the grader failed on some
 (status `error`; rerun to retry them), 2 bad command line or no submissions, 130 interrupted.
 """
@@ -20,7 +22,7 @@ import signal
 import sys
 from pathlib import Path
 
-from grader.commands._options import add_limits, add_selection
+from grader.commands._options import add_limits, add_scheduler, add_selection
 from grader.errors import EXIT_FAILED, EXIT_OK
 from grader.worker.limits import Limits
 
@@ -52,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--export", action="append", default=[], choices=["canvas", "moodle"],
                         dest="exports", help="also write the gradebook in this LMS's import format "
                                              "(export-canvas.csv, export-moodle.csv); repeatable")
+    add_scheduler(parser)
     add_selection(parser)
     add_limits(parser)
     parser.add_argument("--max-time", type=float, metavar="SECONDS",
@@ -74,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 load_timeout=args.load_timeout, memory_mb=args.memory, bear_budget=args.bear_budget,
                 max_time=args.max_time, cell_timeout=args.cell_timeout, timing=args.timing,
                 quiet=args.quiet, learners=args.learners, roster=args.roster, deadline=args.deadline,
-                exports=args.exports)
+                exports=args.exports, scheduler=args.scheduler)
 
 
 def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jobs: int | None = None,
@@ -83,7 +86,7 @@ def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jo
          memory_mb: int = Limits.memory_mb, bear_budget: float = 600.0, max_time: float | None = None,
          cell_timeout: float | None = None, timing: bool = True, quiet: bool = False,
          learners: list[str] = (), roster: Path | None = None, deadline: str | None = None,
-         exports: list[str] = ()) -> int:
+         exports: list[str] = (), scheduler: str | None = None) -> int:
     from grader.batch import BatchOptions, run_batch
     from grader.batch.progress import Progress
     from grader.batch.runner import default_out
@@ -92,7 +95,7 @@ def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jo
                            memory_mb=memory_mb, load_timeout=load_timeout, timing=timing,
                            bear_budget=bear_budget, max_time=max_time, cell_timeout=cell_timeout,
                            jobs=jobs, force=force, learners=list(learners), roster=roster,
-                           deadline=deadline, exports=list(exports))
+                           deadline=deadline, exports=list(exports), scheduler=scheduler)
     out = out or default_out(submissions, chapter)
     progress = Progress(0, quiet=quiet)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
