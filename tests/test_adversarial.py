@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from grader.chapters import QUESTIONNAIRE
 from adversarial._harness import CASES_DIR, ROOT, Case, Stage, all_cases, leftover, printed_pids
 from grader.errors import EXIT_FAILED, SubmissionError
 from grader.grading import grade
@@ -117,7 +118,11 @@ def outcomes(result: RunResult) -> list[tuple[str, str, float]]:
 def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> None:
     """Everything a case's docstring promises, plus what every run must show."""
     tests = [t for e in result.exercises for t in e.tests]
-    assert {e.name for e in result.exercises} == case.only, "every exercise asked for was graded"
+    assert {e.name for e in result.exercises} == case.only - {QUESTIONNAIRE}, \
+        "every exercise asked for was graded"
+    if case.only == {QUESTIONNAIRE}:
+        verify_questionnaire(case, stage, result)
+        return
     assert tests and all(t.outcome in ("passed", "failed", "skipped") for t in tests), \
         [(t.name, t.outcome, t.message) for t in tests if t.outcome not in ("passed", "failed", "skipped")]
     assert all(t.outcome != "skipped" or t.max_points == 0 for t in tests), "skips never score"
@@ -178,6 +183,31 @@ def verify(case: Case, stage: Stage, result: RunResult, baseline: set[str]) -> N
         assert report.exists() and report.stat().st_size > 0
         if case.get("no-raw-html"):
             assert case.get("no-raw-html") not in report.read_text(), "learner HTML reached the report"
+
+
+def verify_questionnaire(case: Case, stage: Stage, result: RunResult) -> None:
+    """The promises of a case that attacks the questionnaire (graded alone, `--only questionnaire`)."""
+    q = result.questionnaire
+    assert q is not None, "the questionnaire was graded"
+    questions = q.get("questions") or []
+    check = case.get("check")
+    if check == "questionnaire_capped":
+        assert q["max_points"] > 0 and q["points"] <= q["max_points"] / 2, (q["points"], q["max_points"])
+        answered = [item for item in questions if item.get("status") != "not answered"]
+        assert answered and all(item.get("needs_review") for item in answered), \
+            [item["number"] for item in answered if not item.get("needs_review")]
+    elif check == "sheet_refused":
+        assert q["points"] == 0 and q.get("problem") and "link" in q["problem"], q.get("problem")
+        assert all(item.get("status") == "not answered" for item in questions)
+        neighbour = stage.neighbour_sheet.read_text()
+        borrowed = [line for line in neighbour.splitlines() if len(line) > 40 and not line.startswith("#")]
+        dump = json.dumps(result.to_dict())
+        assert not any(line in dump for line in borrowed), "the neighbour's answers reached the result"
+    else:
+        raise AssertionError(f"{case.name}: a questionnaire case names its check")
+    assert not CONTROL.search(console_text(result)), "terminal control characters reached the console"
+    report = write_report(result, stage.root / "report.html")
+    assert report is None or report.stat().st_size > 0
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -16,7 +16,9 @@ import time
 
 import pytest
 
-from adversarial._harness import ROOT, Stage, all_cases, leftover, printed_pids
+from adversarial._harness import ROOT, Stage, all_cases, leftover, printed_pids, shown_case_name
+from grader.batch.names import shown_name
+from grader.chapters import QUESTIONNAIRE
 from grader.grading import grade
 from grader.worker.limits import Limits
 from test_adversarial import measures, require_measures  # noqa: F401 (a fixture)
@@ -29,7 +31,7 @@ LIMITED = ("disk_mb", "file_size_mb")
 
 CASES = [c for c in all_cases()
          if not any(key in c.get("limits") for key in LIMITED) and not c.get("submit-link")
-         and c.only - {BEAR} and not c.get("timing")]
+         and c.only - {BEAR, QUESTIONNAIRE} and not c.get("timing")]
 """Exercise 8's case trains nothing but takes a minute to stage, and a batch times all or nothing:
 test_adversarial grades those cases alone."""
 ONLY = sorted(set().union(*(c.only for c in CASES)) - {BEAR})
@@ -56,7 +58,7 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
             continue
         # a case with files beside it is the folder's `ch6.py`, the file a batch grades among several
         companions = case.beside or case.links
-        stage.write(case, stage.submissions / case.name, name="ch6.py" if companions else None)
+        stage.write(case, stage.submissions / shown_case_name(case), name="ch6.py" if companions else None)
         cases.append(case)
     stage.folder.rmdir()  # the batch has a folder per case instead
     linked = stage.submissions / "linker"
@@ -76,7 +78,8 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
     assert not planted, f"a worker planted {planted} in the grader's files"
     book = json.loads(outcome.paths["json"].read_text())
     rows = {row["learner"]: row for row in book["learners"]}
-    assert set(rows) == {"alice", "linker", *[c.name for c in cases]}, "one row per learner"
+    names = {case.name: shown_name(shown_case_name(case)) for case in cases}
+    assert set(rows) == {"alice", "linker", *names.values()}, "one row per learner"
     assert rows["alice"]["status"] == "passed" and rows["alice"]["score"] == 100.0
     assert rows["linker"]["status"] == "ungradable" and "link" in rows["linker"]["error"]
 
@@ -89,8 +92,13 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
     assert "Reference solutions for chapter 6" not in everything, "instructor files reached a worker"
     assert stage.connections() == [], "a worker reached the network"
     assert not stage.marker.exists(), "code planted by a worker ran outside it"
+    assert not CONTROL.search(outcome.paths["csv"].read_text() + (out / "index.html").read_text()), \
+        "a control character or escape sequence of a learner's name reached the gradebook or the page"
     for case in cases:
-        row = rows[case.name]
+        row = rows[names[case.name]]
+        if case.get("check") == "name_clash":
+            clash = [r for r in read_csv_rows(outcome.paths["csv"]) if r["learner"] in ("alice", names[case.name])]
+            assert len(clash) == 2 and all(r["names"] for r in clash), clash
         tests = [t for e in row["result"]["exercises"] for t in e["tests"]]
         if case.get("points") == "0":
             assert row["status"] in ("failed", "ungradable"), (case.name, row["status"], row["error"])
@@ -101,7 +109,8 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
                         and not (honest and re.search(honest, t["name"]))]
             assert unearned == [], f"{case.name} earned points that honest constant answers do not"
         for forged in case.items("forged"):
-            assert not os.path.exists(stage.fill(forged, stage.submissions / case.name)), (case.name, forged)
+            assert not os.path.exists(stage.fill(forged, stage.submissions / shown_case_name(case))), \
+                (case.name, forged)
         if row["status"] != "ungradable":
             assert row["report"] and (out / row["report"]).is_file(), (case.name, "its report")
         if case.get("message") and not case.get("limits"):  # the batch's own limits otherwise
@@ -109,7 +118,7 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
             texts += [row.get("error") or "", (row["result"].get("load_error") or {}).get("message", "")]
             assert any(re.search(case.get("message"), text, re.I) for text in texts), (case.name, texts[:5])
         if case.get("check") == "deterministic":  # the same outcomes as graded alone, in this process
-            alone = grade(stage.submissions / case.name / case.path.name, zygote=zygote, only=set(ONLY),
+            alone = grade(stage.submissions / shown_case_name(case) / case.path.name, zygote=zygote, only=set(ONLY),
                           timing=False, limits=Limits(**LIMITS))
             assert [(t.nodeid, t.outcome) for e in alone.exercises for t in e.tests] == \
                 [(t["nodeid"], t["outcome"]) for t in tests]
@@ -121,6 +130,16 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
                 time.sleep(0.025)
             assert leftover(pids) == [], f"processes of {case.name} outlived its worker"
     shutil.rmtree(out, ignore_errors=True)
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def read_csv_rows(path) -> list[dict]:
+    import csv
+
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _baseline(tmp_path, zygote) -> set[str]:

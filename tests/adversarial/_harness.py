@@ -14,7 +14,7 @@ measures the case relies on), `check` (a named extra check), `cli` (also run thr
 `submit-link` and `error` (the submission is a link, refused with that message), `no-raw-html`
 (text that must not appear unescaped in the HTML report), `slow` (grading takes long),
 `known-hole` (a hole found and reported to the owner of that part: a strict expected failure),
-`timing` (`on`: graded with its timed tests, as they are by default for learners), `leftovers` (`none`: the run is also killed with
+`name` (batch only: the learner's folder name, Python escapes decoded), `timing` (`on`: graded with its timed tests, as they are by default for learners), `leftovers` (`none`: the run is also killed with
 SIGKILL mid-way, and nothing it made may remain: see tests/test_adversarial_sandbox.py). Notebook cases (`.ipynb`) state theirs in
 their first markdown cell.
 """
@@ -123,13 +123,16 @@ class Stage:
         neighbour = self.submissions / "alice"
         neighbour.mkdir()
         shutil.copyfile(ROOT / "solutions" / "ch6.py", neighbour / "ch6.py")
+        self.neighbour_sheet = neighbour / "ch6_questionnaire.md"
+        shutil.copyfile(ROOT / "solutions" / "ch6_questionnaire.md", self.neighbour_sheet)
 
     @property
     def values(self) -> dict[str, str]:
         return {"SECRET": self.secret, "SECRET_FILE": str(self.secret_file), "MARKER": str(self.marker),
                 "PORT": str(self.listener.getsockname()[1]), "FOLDER": str(self.folder),
                 "SUBMISSIONS": str(self.submissions), "CHECKOUT": str(ROOT),
-                "KEY_FILE": str(hidden_key.state_dir() / hidden_key.KEY_FILE)}
+                "KEY_FILE": str(hidden_key.state_dir() / hidden_key.KEY_FILE),
+                "NEIGHBOUR_SHEET": str(self.neighbour_sheet), "MODEL_ANSWERS_SHEET": model_answers_sheet()}
 
     def fill(self, text: str, folder: Path | None = None) -> str:
         values = {**self.values, **({"FOLDER": str(folder)} if folder else {})}
@@ -169,6 +172,21 @@ class Stage:
 
     def close(self) -> None:
         self.listener.close()
+
+
+def model_answers_sheet(chapter: str = "ch6") -> str:
+    """An answer sheet that pastes every model answer of the chapter's rubric under every question."""
+    from grader.questionnaire.rubric import load_rubric
+
+    questions = list(load_rubric(chapter).questions.values())
+    everything = "\n\n".join(q.model_answer for q in questions)
+    return "\n\n".join(f"## {q.number}. {q.question}\n\n{everything}\n" for q in questions)
+
+
+def shown_case_name(case: Case) -> str:
+    """The learner name a batch stages the case under: its `name` key (escapes decoded), else its own."""
+    raw = case.get("name")
+    return raw.encode().decode("unicode_escape") if raw else case.name
 
 
 def printed_pids(output: str) -> list[int]:
