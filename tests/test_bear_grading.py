@@ -87,7 +87,7 @@ def test_training_over_budget_times_out(grade_source):
 import time
 def train_bear_classifier(path):
     time.sleep(60)
-''', bear_budget=3)
+''', training_budget=3)
     assert all(t.outcome == "failed" for t in tests.values())
     first = tests["test_trains_and_predicts"]
     assert "longer than the time budget (3 s)" in first.message and "--bear-budget" in first.hint

@@ -46,7 +46,7 @@ def write_learner_files(store: Store, record: Record) -> dict[str, Path | None]:
 def _write_report(result, path: Path) -> Path | None:
     """The learner's report (atomic, like every file of the batch). A report that fails to render
     costs that report only: the result is already saved, and the batch goes on."""
-    from grader.commands.check import write_html_report
+    from grader.report import write_html_report
 
     try:
         return write_html_report(result, path)

@@ -78,10 +78,9 @@ def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
 
 
 def limits_of(options: dict):
-    from grader.worker.limits import Limits
+    from grader.options import GradingOptions
 
-    return Limits(timeout=options["timeout"], memory_mb=options["memory_mb"],
-                  load_timeout=options["load_timeout"])
+    return GradingOptions.from_dict(options).limits
 
 
 def child_main(task: dict, options: dict, zygote, go: int | None) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from grader.commands._options import add_limits, add_selection
+from grader.commands._options import add_limits, add_selection, grading_options
 from grader.errors import UsageError
+from grader.options import GradingOptions
 
 NAME = "gradescope"
 HELP = "build a Gradescope autograder zip for a chapter (instructors)"
@@ -28,19 +29,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return main(chapter=args.chapter, out=args.out, only=args.only, skip=args.skip,
-                timeout=args.timeout, load_timeout=args.load_timeout, memory_mb=args.memory,
-                bear_budget=args.bear_budget, cell_timeout=args.cell_timeout, timing=args.timing)
+    return main(grading_options(args, args.chapter), out=args.out)
 
 
-def main(*, chapter: str, out: Path | None = None, only: list[str] = (), skip: list[str] = (),
-         **limits) -> int:
+def main(options: GradingOptions, *, out: Path | None = None) -> int:
     from grader.batch.autograder import build_autograder
-    from grader.batch.runner import BatchOptions, _settings
-    from grader.chapters import get_chapter
 
-    ch = get_chapter(chapter)
-    settings = _settings(ch, BatchOptions(chapter=ch.name, only=list(only), skip=list(skip), **limits))
+    ch = options.chapter_object
+    settings = options.to_dict()
     out = out or Path(f"autograder-{ch.name}.zip")
     try:
         path = build_autograder(out, settings=settings)

@@ -37,7 +37,7 @@ def _fault(reply):
 def run(learner, grading):
     """Train once and predict the hidden set; returns figures, or the Feedback every test reports."""
     learner.require(NAME)
-    budget = float(grading.options.get("bear_budget", 600))
+    budget = float(grading.options["training_budget"])
     say = grading.options.get("progress") or (lambda message: None)
     train_dir = pets.make_training_set(grading.workdir / "oxford-iiit-pet")
     hidden = pets.make_hidden_set(grading.workdir / "hidden-pets")

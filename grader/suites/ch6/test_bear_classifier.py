@@ -32,7 +32,7 @@ def _ticker(say, budget: float, stop: threading.Event) -> None:
 def run(learner, grading):
     """Train once and predict the hidden set; returns figures, or the Feedback every test reports."""
     learner.require(NAME)
-    budget = float(grading.options.get("bear_budget", 600))
+    budget = float(grading.options["training_budget"])
     say = grading.options.get("progress") or (lambda message: None)
     train_dir = bears.make_training_set(grading.workdir / "bears", TRAIN_IMAGES)
     hidden = bears.make_hidden_set(grading.workdir / "hidden", HIDDEN_IMAGES)

@@ -39,7 +39,7 @@ def _fault(reply):
 def runs(learner, grading):
     """Each plan's records, or the Feedback its tests report."""
     learner.require(NAME)
-    budget = min(float(grading.options.get("bear_budget", 600)), PLAN_SECONDS)
+    budget = min(float(grading.options["training_budget"]), PLAN_SECONDS)
     out = {}
     for case, plan in PLANS.items():
         hung = next((f for f in out.values() if isinstance(f, Feedback) and f.misconception == "too_slow"), None)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
-from grader.errors import UnknownChapterError
+from grader.errors import UnknownChapterError, UsageError
 
-SUITES = Path(__file__).resolve().parent / "suites"
+SUITES = Path(__file__).resolve().parent.parent / "suites"
 
 QUESTIONNAIRE = "questionnaire"
 """The name `--only`/`--skip` take for a chapter's questionnaire (beside its exercise names)."""
@@ -26,6 +27,45 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class ChapterOption:
+    """An option of a chapter's own (a training budget): a command-line flag of every command that
+    grades, and a value in `GradingOptions.chapter_options` and in the suite's `grading.options`."""
+
+    name: str
+    """The key (`training_budget`), also argparse's `dest`."""
+    flags: tuple[str, ...]
+    """Command-line flags (`--training-budget`, and older spellings)."""
+    default: Any
+    help: str
+    type: Callable[[str], Any] = float
+    positive: bool = False
+    """A number that must be above 0."""
+    budget: bool = False
+    """Seconds a training may take: batch grading allows that much more time when one is graded."""
+
+    @property
+    def flag(self) -> str:
+        return self.flags[0]
+
+    def check(self, value: Any) -> Any:
+        """The value, converted; a UsageError naming the flag if it cannot be used."""
+        try:
+            value = self.type(value)
+        except (TypeError, ValueError):
+            raise UsageError(f"{self.flag}: {value!r} is not a {self.type.__name__}") from None
+        if self.positive and not value > 0:
+            what = "number of seconds" if self.budget else "number"
+            raise UsageError(f"{self.flag} must be a positive {what}, got {value:g}")
+        return value
+
+
+TRAINING_BUDGET = ChapterOption(
+    name="training_budget", flags=("--training-budget", "--bear-budget"), default=600.0,
+    help="seconds the learner's training run may take (default %(default)s)", positive=True, budget=True)
+"""The training budget option chapters with a training exercise declare."""
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A chapter's grading material."""
 
@@ -40,6 +80,10 @@ class Chapter:
     """Short names accepted by `--only`/`--skip` (`bear` for `train_bear_classifier`)."""
     code_checks: dict[int, str] = field(default_factory=dict)
     """Questionnaire questions whose answer is code -> the exercise whose tests check that code."""
+    options: tuple[ChapterOption, ...] = ()
+    """The chapter's own options (see `ChapterOption`)."""
+    default: bool = False
+    """The chapter graded when none is named (one chapter says so)."""
 
     @property
     def suite(self) -> Path:
@@ -93,6 +137,8 @@ CH6 = Chapter(
     questionnaire_sheet="ch6_questionnaire.md",
     aliases={"bear": "train_bear_classifier", "bce": "binary_cross_entropy"},
     code_checks={15: "sigmoid_range"},
+    options=(TRAINING_BUDGET,),
+    default=True,
 )
 
 CH5 = Chapter(
@@ -117,6 +163,7 @@ CH5 = Chapter(
              "datablock": "pets_datablock", "fine_tune": "fine_tune_by_hand"},
     code_checks={2: "label_from_name", 7: "softmax", 10: "cross_entropy", 17: "fine_tune_by_hand",
                  18: "lr_groups"},
+    options=(TRAINING_BUDGET,),
 )
 
 CH7 = Chapter(
@@ -138,12 +185,20 @@ CH7 = Chapter(
     questionnaire_sheet="ch7_questionnaire.md",
     aliases={"imagenette": "train_imagenette", "progressive": "train_progressively",
              "ls": "label_smoothing_ce", "tta": "tta_predict"},
+    options=(TRAINING_BUDGET,),
 )
 
 CHAPTERS = {CH5.name: CH5, CH6.name: CH6, CH7.name: CH7}
 
 
-def get_chapter(name: str) -> Chapter:
+def default_chapter() -> Chapter:
+    """The chapter that says it is the default (else the first one registered)."""
+    return next((c for c in CHAPTERS.values() if c.default), next(iter(CHAPTERS.values())))
+
+
+def get_chapter(name: str | None) -> Chapter:
+    if not name:
+        return default_chapter()
     try:
         return CHAPTERS[name]
     except KeyError:
