@@ -48,15 +48,16 @@ def warm_up(chapter: str) -> None:
     import pytest  # noqa: F401
     import torch  # noqa: F401
 
-    import grader.commands.check  # noqa: F401
-    import grader.data.biwi  # noqa: F401
-    import grader.data.pascal  # noqa: F401
     import grader.grading  # noqa: F401
+    import grader.report  # noqa: F401
 
     from grader.chapters import get_chapter
     from grader.suite.runner import collect_suite
 
-    collect_suite(get_chapter(chapter).suite)  # the test modules, and all that they import
+    ch = get_chapter(chapter)
+    for dataset in ch.datasets:  # the generators the suite calls
+        importlib.import_module(dataset.module)
+    collect_suite(ch.suite)  # the test modules, and all that they import
     for optional in ("grader.report", "grader.notebook", "grader.questionnaire"):
         try:
             importlib.import_module(optional)

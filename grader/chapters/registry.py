@@ -1,14 +1,35 @@
-"""The chapters the grader knows: their exercises, suite folder, and default submission."""
+"""The one interface between the generic grader and a chapter: a `Chapter` object per chapter package.
+
+A chapter package holds everything chapter-specific (suite, misconceptions, data generators, worker
+operations in `ops/`, questionnaire rubric `rubric.json`) and a module-level `CHAPTER = Chapter(...)`.
+The registry finds chapter packages in three places, in this order:
+
+1. the sub-packages of `grader.chapters` (the chapters shipped with the grader);
+2. the entry-point group `fastbook_grader.chapters` (an installed package adds one: `ch8 =
+   "mypkg.ch8"`, the value a module with `CHAPTER`, or `module:attribute` naming the `Chapter`);
+3. `GRADER_CHAPTER_PATH`: folders of chapter packages, separated by `os.pathsep` (each folder's parent
+   goes on `sys.path`, so that its suite and operations can import it, here and in the worker).
+
+Nothing in this module, nor anywhere in the generic core, names a chapter.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import os
+import pkgutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from grader.errors import UnknownChapterError, UsageError
 
-SUITES = Path(__file__).resolve().parent.parent / "suites"
+ENTRY_POINTS = "fastbook_grader.chapters"
+"""Entry-point group through which an installed package registers chapters."""
+PATH_ENV = "GRADER_CHAPTER_PATH"
+"""Environment variable: extra chapter package folders (`os.pathsep`-separated)."""
 
 QUESTIONNAIRE = "questionnaire"
 """The name `--only`/`--skip` take for a chapter's questionnaire (beside its exercise names)."""
@@ -66,6 +87,42 @@ TRAINING_BUDGET = ChapterOption(
 
 
 @dataclass(frozen=True)
+class DataSet:
+    """A generated data set of a chapter, placed where fastai's `untar_data(URLs.<url>)` finds it."""
+
+    url: str
+    """fastai's `URLs` attribute (`PETS`); also the data set's key."""
+    folder: str
+    """The folder `untar_data` extracts the archive to (under the fastai config's data dir)."""
+    maker: str
+    """`module:function` writing the data set into a folder: `function(dest, **kwargs) -> Path`."""
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    """Arguments for the fastai data folder (enough images for the book's code to run)."""
+    kind: str | None = None
+    """The name `grader data` writes it under (None: not offered there)."""
+    real: bool = False
+    """`--data real` requires the learner's fastai cache to hold the real one."""
+    about: str = ""
+    """One line for `grader data --help`."""
+    count: str = "n"
+    """The generator's keyword that `grader data --n` sets (images, rows, frames, images per class)."""
+    count_max: int | None = None
+    """The largest `--n` the generator accepts."""
+
+    @property
+    def module(self) -> str:
+        return self.maker.partition(":")[0]
+
+    def make(self, dest: Path, **kwargs) -> Path:
+        return getattr(importlib.import_module(self.module), self.maker.partition(":")[2])(dest, **kwargs)
+
+    @property
+    def source(self) -> Path:
+        """The generator's source file (its bytes key the per-user cache of generated data)."""
+        return Path(importlib.util.find_spec(self.module).origin)
+
+
+@dataclass(frozen=True)
 class Chapter:
     """A chapter's grading material."""
 
@@ -84,10 +141,30 @@ class Chapter:
     """The chapter's own options (see `ChapterOption`)."""
     default: bool = False
     """The chapter graded when none is named (one chapter says so)."""
+    datasets: tuple[DataSet, ...] = ()
+    """Its generated data sets (see `DataSet`)."""
+    package: str = ""
+    """The chapter package's module name (its `__name__`)."""
+
+    @property
+    def folder(self) -> Path:
+        return Path(importlib.import_module(self.package).__file__).resolve().parent
 
     @property
     def suite(self) -> Path:
-        return SUITES / self.name
+        """The folder pytest runs: the package itself (its `test_*.py` and `suite.ini`)."""
+        return self.folder
+
+    @property
+    def rubric(self) -> Path | None:
+        """The questionnaire rubric (`rubric.json` in the package), if the chapter has one."""
+        path = self.folder / "rubric.json"
+        return path if path.is_file() else None
+
+    def op(self, name: str) -> str:
+        """A worker operation of this chapter, as the worker's request names it (`<chapter>/<op>`),
+        found in the package's `ops/<op>.py` (`handle(server, request) -> dict`)."""
+        return f"{self.name}/{name}"
 
     def exercise_names(self) -> list[str]:
         return [e.name for e in self.exercises]
@@ -120,87 +197,68 @@ class Chapter:
                 and QUESTIONNAIRE not in (skip or ()))
 
 
-CH6 = Chapter(
-    name="ch6",
-    title="Other computer vision problems (multi-label classification, regression)",
-    exercises=(
-        Exercise("binary_cross_entropy", "Binary cross-entropy on logits"),
-        Exercise("sigmoid_range", "sigmoid_range (y_range)"),
-        Exercise("accuracy_multi", "Multi-label accuracy"),
-        Exercise("splitter", "Split PASCAL rows on is_valid"),
-        Exercise("is_valid_person", "BIWI validation person"),
-        Exercise("img2pose", "BIWI image to pose file"),
-        Exercise("get_ctr", "BIWI head centre"),
-        Exercise("train_bear_classifier", "Multi-label bear classifier", slow=True),
-    ),
-    default_submission="exercises/ch6.py",
-    questionnaire_sheet="ch6_questionnaire.md",
-    aliases={"bear": "train_bear_classifier", "bce": "binary_cross_entropy"},
-    code_checks={15: "sigmoid_range"},
-    options=(TRAINING_BUDGET,),
-    default=True,
-)
+_found: dict[str, Chapter] | None = None
 
-CH5 = Chapter(
-    name="ch5",
-    title="Image classification (pet breeds, cross-entropy, learning rates, fine-tuning)",
-    exercises=(
-        Exercise("label_from_name", "Breed from a file name (regular expression)"),
-        Exercise("species", "Cat or dog from the file name's capital letter"),
-        Exercise("pets_datablock", "Pets DataBlock with presizing"),
-        Exercise("softmax", "softmax from scratch"),
-        Exercise("log_softmax", "log_softmax from scratch"),
-        Exercise("nll_loss", "Negative log-likelihood from scratch"),
-        Exercise("cross_entropy", "Cross-entropy loss from scratch"),
-        Exercise("suggest_lr", "Learning rates from an LR-finder curve"),
-        Exercise("lr_groups", "Discriminative learning rates across parameter groups"),
-        Exercise("fine_tune_by_hand", "fine_tune by hand: freeze, train, unfreeze, train"),
-        Exercise("train_pet_classifier", "Pet-breed classifier", slow=True),
-    ),
-    default_submission="exercises/ch5.py",
-    questionnaire_sheet="ch5_questionnaire.md",
-    aliases={"pets": "train_pet_classifier", "ce": "cross_entropy", "nll": "nll_loss",
-             "datablock": "pets_datablock", "fine_tune": "fine_tune_by_hand"},
-    code_checks={2: "label_from_name", 7: "softmax", 10: "cross_entropy", 17: "fine_tune_by_hand",
-                 18: "lr_groups"},
-    options=(TRAINING_BUDGET,),
-)
 
-CH7 = Chapter(
-    name="ch7",
-    title="Training a state-of-the-art model (Imagenette)",
-    exercises=(
-        Exercise("channel_stats", "Per-channel mean and std"),
-        Exercise("normalize", "Normalize per channel"),
-        Exercise("denormalize", "Undo normalization"),
-        Exercise("progressive_plan", "Progressive resizing plan"),
-        Exercise("train_progressively", "Progressive resizing on a Learner", slow=True),
-        Exercise("tta_predict", "Test-time augmentation arithmetic"),
-        Exercise("mixup", "Mixup of two images"),
-        Exercise("mixup_batch", "Mixup of a batch"),
-        Exercise("label_smoothing_ce", "Label smoothing cross-entropy"),
-        Exercise("train_imagenette", "Imagenette-style classifier", slow=True),
-    ),
-    default_submission="exercises/ch7.py",
-    questionnaire_sheet="ch7_questionnaire.md",
-    aliases={"imagenette": "train_imagenette", "progressive": "train_progressively",
-             "ls": "label_smoothing_ce", "tta": "tta_predict"},
-    options=(TRAINING_BUDGET,),
-)
+def chapters() -> dict[str, Chapter]:
+    """Every registered chapter by name, in name order (found once per process)."""
+    global _found
+    if _found is None:
+        found: dict[str, Chapter] = {}
+        for chapter in _discover():
+            if chapter.name in found and found[chapter.name].package != chapter.package:
+                raise UsageError(f"two chapters are named {chapter.name!r}: {found[chapter.name].package} "
+                                 f"and {chapter.package}")
+            found[chapter.name] = chapter
+        _found = dict(sorted(found.items()))
+    return _found
 
-CHAPTERS = {CH5.name: CH5, CH6.name: CH6, CH7.name: CH7}
+
+def _discover():
+    here = importlib.import_module("grader.chapters")
+    for info in pkgutil.iter_modules(here.__path__):
+        if info.ispkg:
+            yield _chapter_of(f"grader.chapters.{info.name}")
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINTS):
+        yield _chapter_of(entry.value)
+    for folder in filter(None, os.environ.get(PATH_ENV, "").split(os.pathsep)):
+        folder = Path(folder).resolve()
+        if not (folder / "__init__.py").is_file():
+            raise UsageError(f"{PATH_ENV}: {folder} is not a chapter package (no __init__.py)")
+        if str(folder.parent) not in sys.path:
+            sys.path.append(str(folder.parent))
+        yield _chapter_of(folder.name)
+
+
+def _chapter_of(target: str) -> Chapter:
+    module, _, attribute = target.partition(":")
+    chapter = getattr(importlib.import_module(module), attribute or "CHAPTER", None)
+    if not isinstance(chapter, Chapter):
+        raise UsageError(f"{target} registers no chapter (a `CHAPTER = Chapter(...)` is expected)")
+    return chapter
+
+
+def chapter_of_op(op: str) -> tuple[Chapter, str]:
+    """The chapter and operation name of a worker request's `<chapter>/<op>` (registered chapters only)."""
+    name, _, op_name = op.partition("/")
+    if not op_name.isidentifier() or name not in chapters():
+        raise ValueError(f"unknown operation {op!r}")
+    return chapters()[name], op_name
 
 
 def default_chapter() -> Chapter:
     """The chapter that says it is the default (else the first one registered)."""
-    return next((c for c in CHAPTERS.values() if c.default), next(iter(CHAPTERS.values())))
+    known = chapters()
+    return next((c for c in known.values() if c.default), next(iter(known.values())))
 
 
 def get_chapter(name: str | None) -> Chapter:
     if not name:
         return default_chapter()
     try:
-        return CHAPTERS[name]
+        return chapters()[name]
     except KeyError:
         raise UnknownChapterError(f"unknown chapter {name!r}",
-                                  hint="Known chapters: " + ", ".join(CHAPTERS)) from None
+                                  hint="Known chapters: " + ", ".join(chapters())) from None

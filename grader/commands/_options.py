@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from grader.chapters import CHAPTERS
+from grader.chapters import chapters
 from grader.options import DATA_SOURCES, GradingOptions
 from grader.worker.limits import Limits
 
@@ -41,7 +41,7 @@ def add_chapter_options(parser: argparse.ArgumentParser) -> None:
     """Each registered chapter's own options, once each (chapters may share one, e.g. a training
     budget). Their default is None here: the chapter's default applies unless given."""
     seen = set()
-    for chapter in CHAPTERS.values():
+    for chapter in chapters().values():
         for option in chapter.options:
             if option.name in seen:
                 continue
@@ -49,7 +49,7 @@ def add_chapter_options(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(*option.flags, dest=option.name, type=option.type, default=None,
                                 metavar="SECONDS" if option.budget else "VALUE",
                                 help=option.help.replace("%(default)s", str(option.default))
-                                + f" [{', '.join(c.name for c in CHAPTERS.values() if option in c.options)}]")
+                                + f" [{', '.join(c.name for c in chapters().values() if option in c.options)}]")
 
 
 def chapter_option_values(args: argparse.Namespace, chapter: str | None) -> dict:

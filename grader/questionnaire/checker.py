@@ -46,7 +46,7 @@ HIDE_ENV = "GRADER_HIDE_MODEL_ANSWERS"
 `grader batch --hide-model-answers` sets it for its graders."""
 
 
-def model_answers_hidden(chapter: str = "ch6", rubric: Rubric | None = None) -> bool:
+def model_answers_hidden(chapter: str | None = None, rubric: Rubric | None = None) -> bool:
     """Whether results of this chapter leave the model answers out: the environment's choice
     (`HIDE_ENV`), else the rubric's default (`"model_answers": "hidden"`)."""
     value = os.environ.get(HIDE_ENV, "").strip().lower()
@@ -63,7 +63,7 @@ def model_answers_hidden(chapter: str = "ch6", rubric: Rubric | None = None) -> 
     return rubric.model_answers == "hidden"
 
 
-def grade_questionnaire(answers: Mapping[int | str, str | None], chapter: str = "ch6", *,
+def grade_questionnaire(answers: Mapping[int | str, str | None], chapter: str | None = None, *,
                         rubric: Rubric | None = None,
                         hide_model_answers: bool | None = None) -> QuestionnaireResult:
     """Grade answers `{question number: text}`: every question of the chapter's rubric gets a result
