@@ -35,8 +35,8 @@ def validate_submission(path: Path) -> Path:
     """The submission's path if it can be graded; otherwise a SubmissionError saying why."""
     if not path.exists():
         raise SubmissionError(f"{path}: no such file",
-                              hint="Give the path of your exercises file, e.g. `grader check ch6 "
-                                   "exercises/ch6.py`.")
+                              hint="Give the path of your exercises file: `grader check CHAPTER "
+                                   "exercises/CHAPTER.py` (`grader list` shows the chapters).")
     if path.is_symlink():  # the grader may read what the learner cannot: never follow their links
         raise SubmissionError(f"{path} is a symbolic link, not a file",
                               hint="Submit the file itself, not a link to it.")

@@ -109,7 +109,7 @@ class SelfCheck:
                 f"{self.seconds:.1f} s</div></div>")
 
 
-def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timing: bool = True,
+def check(*names: str, chapter: str | None = None, namespace: dict | None = None, timing: bool = True,
           timeout: float = 10.0) -> SelfCheck:
     """Check the named exercises (all but the slow ones when none is named) in this kernel.
 

@@ -81,9 +81,11 @@ class ChapterOption:
 
 
 TRAINING_BUDGET = ChapterOption(
-    name="training_budget", flags=("--training-budget", "--bear-budget"), default=600.0,
+    name="training_budget", flags=("--training-budget",), default=600.0,
     help="seconds the learner's training run may take (default %(default)s)", positive=True, budget=True)
-"""The training budget option chapters with a training exercise declare."""
+"""The training budget option chapters with a training exercise declare (a chapter may add a flag
+of its own with `dataclasses.replace(TRAINING_BUDGET, flags=(..., "--my-flag"))`: every command
+accepts the flags of every chapter for an option)."""
 
 
 @dataclass(frozen=True)

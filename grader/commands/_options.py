@@ -15,7 +15,8 @@ def add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
                         help="grade only this exercise (repeat, or separate with commas)")
     parser.add_argument("--skip", action="append", default=[], metavar="NAME",
-                        help="skip this exercise, e.g. --skip bear (the slow classifier training)")
+                        help="skip this exercise, e.g. a slow training (`grader list` shows "
+                             "the names and short names)")
 
 
 def add_limits(parser: argparse.ArgumentParser) -> None:
@@ -40,16 +41,17 @@ def add_limits(parser: argparse.ArgumentParser) -> None:
 def add_chapter_options(parser: argparse.ArgumentParser) -> None:
     """Each registered chapter's own options, once each (chapters may share one, e.g. a training
     budget). Their default is None here: the chapter's default applies unless given."""
-    seen = set()
+    by_name: dict[str, tuple] = {}
     for chapter in chapters().values():
         for option in chapter.options:
-            if option.name in seen:
-                continue
-            seen.add(option.name)
-            parser.add_argument(*option.flags, dest=option.name, type=option.type, default=None,
-                                metavar="SECONDS" if option.budget else "VALUE",
-                                help=option.help.replace("%(default)s", str(option.default))
-                                + f" [{', '.join(c.name for c in chapters().values() if option in c.options)}]")
+            first, flags, names = by_name.get(option.name, (option, [], []))
+            flags += [f for f in option.flags if f not in flags]
+            by_name[option.name] = (first, flags, names + [chapter.name])
+    for name, (option, flags, names) in by_name.items():
+        parser.add_argument(*flags, dest=name, type=option.type, default=None,
+                            metavar="SECONDS" if option.budget else "VALUE",
+                            help=option.help.replace("%(default)s", str(option.default))
+                            + f" [{', '.join(names)}]")
 
 
 def chapter_option_values(args: argparse.Namespace, chapter: str | None) -> dict:

@@ -13,11 +13,11 @@ from grader.options import GradingOptions
 from grader.report import slug, write_html_report
 
 NAME = "check"
-HELP = "grade a submission (default: exercises/ch6.py) and write an HTML report"
+HELP = "grade a submission (default: the chapter's exercises file) and write an HTML report"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("chapter", help="chapter to grade, e.g. ch6 (see `grader list`)")
+    parser.add_argument("chapter", help="chapter to grade (see `grader list`)")
     parser.add_argument("submission", nargs="?", type=Path,
                         help="your .py file or .ipynb notebook (default: exercises/<chapter>.py)")
     add_selection(parser)

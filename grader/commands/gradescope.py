@@ -21,7 +21,7 @@ HELP = "build a Gradescope autograder zip for a chapter (instructors)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("chapter", help="chapter to grade, e.g. ch6")
+    parser.add_argument("chapter", help="chapter to grade (see `grader list`)")
     parser.add_argument("-o", "--out", type=Path, default=None, metavar="ZIP",
                         help="where to write the zip (default: autograder-<chapter>.zip)")
     add_selection(parser)

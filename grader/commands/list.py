@@ -11,7 +11,7 @@ HELP = "list chapters and their exercises"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("chapter", nargs="?", help="only this chapter (e.g. ch6)")
+    parser.add_argument("chapter", nargs="?", help="only this chapter")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,8 @@ data generators (`*_data.py`), worker operations (`ops/`), questionnaire rubric 
 registration below (`CHAPTER`, found by `grader.chapters.registry`).
 """
 
+from dataclasses import replace
+
 from grader.chapters.registry import TRAINING_BUDGET, Chapter, DataSet, Exercise
 
 CHAPTER = Chapter(
@@ -25,7 +27,7 @@ CHAPTER = Chapter(
     questionnaire_sheet="ch6_questionnaire.md",
     aliases={"bear": "train_bear_classifier", "bce": "binary_cross_entropy"},
     code_checks={15: "sigmoid_range"},
-    options=(TRAINING_BUDGET,),
+    options=(replace(TRAINING_BUDGET, flags=(*TRAINING_BUDGET.flags, "--bear-budget")),),
     default=True,
     datasets=(DataSet("PASCAL_2007", "pascal_2007", "grader.chapters.ch6.pascal_data:make_pascal",
                       {"images": True, "n": 100}, kind="pascal", real=True,
