@@ -49,7 +49,7 @@ class Node:
 
 def run_once(learner, grading, case) -> tuple[bool, dict, float, str]:
     from grader.suite.feedback import Feedback
-    from grader.suite.timing import check_speed
+    from grader.suite.timing_check import check_speed
 
     node, start = Node(), time.perf_counter()
     try:

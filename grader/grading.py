@@ -16,7 +16,7 @@ from grader.chapters import Chapter
 from grader.errors import SubmissionError
 from grader.questionnaire import attach_code_check, grade_questionnaire, read_answer_sheet
 from grader.options import GradingOptions
-from grader.results import ExerciseResult, Fault, RunResult
+from grader.results import ExerciseResult, RunResult
 from grader.tidy import clean_output, relative_paths
 from grader.suite.context import GradingContext
 from grader.suite.learner import Learner

@@ -9,9 +9,8 @@ belongs in the chapter's package.
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
+import tempfile
 from pathlib import Path
 
 from grader.chapters import chapters
@@ -98,17 +97,13 @@ def _word_inside(text: str, hit: re.Match) -> bool:
 
 def test_the_scanner_sees_glue():
     """The scanner itself: a generic module naming a chapter's exercise is caught."""
-    path = ROOT / "tests" / "chapter_plugin" / "_glue_sample.txt"
     words = forbidden()
     source = 'def f(options):\n    """Docs may say ch6."""\n    return options["train_bear_classifier"]\n'
     tree_words = [t for _, t in _code_words_of(source)]
     assert any(w.lower() in words for w in tree_words) and "ch6" not in " ".join(tree_words)
-    assert not path.exists()
 
 
 def _code_words_of(source: str):
-    import tempfile
-
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
         handle.write(source)
     try:
@@ -116,5 +111,3 @@ def _code_words_of(source: str):
     finally:
         Path(handle.name).unlink()
 
-
-del io, tokenize

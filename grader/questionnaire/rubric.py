@@ -41,7 +41,6 @@ from grader.errors import ConfigError, UnknownChapterError
 from grader.questionnaire.matching import Phrase, PhraseError
 from grader.questionnaire.normalize import AliasTable
 
-HERE = Path(__file__).resolve().parent
 SCOPES = ("answer", "sentence", "part")
 
 

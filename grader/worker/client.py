@@ -82,7 +82,7 @@ class Zygote:
         self.preloaded: list[str] | None = None
         self.confinement: dict[int, dict[str, str]] = {}
         """Per worker pid: the sandbox measures it announced before running learner code."""
-        from grader.suite.integrity import fingerprint
+        from grader.worker.integrity import fingerprint
 
         self.fingerprint = fingerprint()
         """The grader's files before any learner code ran (compared where workers could write them)."""

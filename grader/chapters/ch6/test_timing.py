@@ -9,7 +9,8 @@ with room to spare, and a Python loop over rows or elements fails by far more (f
 import pytest
 import torch
 
-from grader.suite.timing import TimedCase, check_speed
+from grader.suite.timing import TimedCase
+from grader.suite.timing_check import check_speed
 from grader.chapters.ch6.misconceptions import ACCURACY, BCE, SIGMOID_RANGE
 
 SIZES = {"cpu": (16384, 64), "cuda": (65536, 256)}

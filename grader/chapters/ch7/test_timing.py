@@ -9,7 +9,8 @@ Python loop over items or channels fails by far more.
 import pytest
 import torch.nn.functional as F
 
-from grader.suite.timing import TimedCase, check_speed
+from grader.suite.timing import TimedCase
+from grader.suite.timing_check import check_speed
 from grader.chapters.ch7.misconceptions import LABEL_SMOOTHING, NORMALIZE
 
 
