@@ -111,3 +111,19 @@ def _code_words_of(source: str):
     finally:
         Path(handle.name).unlink()
 
+
+
+def test_worker_operations_resolve_only_in_registered_chapters():
+    """A chapter's op is `<chapter>/<op>`, found in that chapter package's `ops/`; anything else is
+    refused before an import is tried."""
+    import pytest
+
+    from grader.chapters.registry import chapter_of_op
+    from grader.worker.server import _extra_op
+
+    chapter, name = chapter_of_op("ch6/train_bears")
+    assert chapter.name == "ch6" and name == "train_bears"
+    assert callable(_extra_op("ch6/train_bears"))
+    for bad in ("nope/train_bears", "ch6/../x", "ch6/os.path", "ch6/", "ch6/no_such_op"):
+        with pytest.raises(ValueError, match="unknown operation"):
+            _extra_op(bad)

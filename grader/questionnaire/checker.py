@@ -43,7 +43,7 @@ MAX_ANSWER_CHARS = 5_000
 HIDE_ENV = "GRADER_HIDE_MODEL_ANSWERS"
 """Environment variable: `1`/`all` hides model answers in every chapter's results, a list of chapters
 (`ch6,ch7`) hides them in those, `0`/`none` shows them even where the rubric hides them by default.
-`grader batch --hide-model-answers` sets it for its graders."""
+`grader batch --hide-model-answers` does not use it: it sets `GradingOptions.hide_model_answers`."""
 
 
 def model_answers_hidden(chapter: str | None = None, rubric: Rubric | None = None) -> bool:
