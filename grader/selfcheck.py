@@ -166,7 +166,8 @@ def _run(ch, worker: "InKernelWorker", workdir: Path, *, only, skip, timing: boo
     worker.start()
     context = GradingContext(Learner(worker), workdir, options={
         "timing": timing, "device": "cuda" if torch.cuda.is_available() else "cpu",
-        "limits": worker.limits, "progress": None})
+        "limits": worker.limits, "progress": None,
+        **{option.name: option.default for option in ch.options}})  # the chapter's own, as `grader check`
     plugin = GradingPlugin(context, only=only, skip=skip)
     run_suite(ch.suite, plugin)
     exercises = _exercises(ch, plugin, context.learner, only, skip)
