@@ -121,6 +121,7 @@ def check(*names: str, chapter: str | None = None, namespace: dict | None = None
     from grader.errors import GraderError
 
     started = time.perf_counter()
+    chapter = chapter or get_chapter(None).name  # the registry's default chapter
     try:
         ch = get_chapter(chapter)
         only = ch.resolve(names, option="check()", questionnaire=False) or None
