@@ -2,7 +2,7 @@
 
 Generates a training set (seed 0, 300 images) and a hidden set (another seed, 120 images: a third
 no bear, a third one bear, a third two different bears), trains `train_bear_classifier` from
-grader/suites/ch6/bear_reference.py, predicts the hidden set and prints the times (wall and CPU)
+grader/chapters/ch6/bear_reference.py, predicts the hidden set and prints the times (wall and CPU)
 and the figures the grader checks: element-wise accuracy at the threshold, exact-set accuracy on
 no-bear, single-bear and two-bear images, and per-class true/false positives/negatives.
 Targets: train + predict under 2 minutes on 2 CPU cores; element-wise >= 0.95, no-bear >= 0.8,
@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.data.bears import BEAR_CLASSES, bear_label_table, make_bears  # noqa: E402
+from grader.chapters.ch6.bears_data import BEAR_CLASSES, bear_label_table, make_bears  # noqa: E402
 
 
 def timed(fn, *args, **kwargs):
@@ -66,7 +66,7 @@ def figures(probs: list[list[float]], vocab: list[str], labels: list[tuple[str, 
 
 
 def one_run(train_dir: Path, hidden_dir: Path, epochs: int | None) -> dict:
-    from grader.suites.ch6 import bear_reference as ref
+    from grader.chapters.ch6 import bear_reference as ref
 
     learn, train_wall, train_cpu = timed(ref.train_bear_classifier, train_dir, epochs=epochs)
     last_epoch = [None if v is None else float(v) for v in learn.recorder.values[-1]]
@@ -126,7 +126,7 @@ def main() -> int:
         if args.threads:
             torch.set_num_threads(args.threads)
         if args.cpu_threads:
-            from grader.suites.ch6 import bear_reference
+            from grader.chapters.ch6 import bear_reference
 
             bear_reference.CPU_THREADS = args.cpu_threads
         print(f"import fastai.vision.all: {import_wall:.1f} s; torch {torch.__version__}, "

@@ -49,7 +49,7 @@ class Node:
 
 def run_once(learner, grading, case) -> tuple[bool, dict, float, str]:
     from grader.suite.feedback import Feedback
-    from grader.suite.timing import check_speed
+    from grader.suite.timing_check import check_speed
 
     node, start = Node(), time.perf_counter()
     try:
@@ -63,7 +63,7 @@ def run_once(learner, grading, case) -> tuple[bool, dict, float, str]:
 def bench(label: str, path: Path, expect_fail, rounds: int, zygote) -> list[dict]:
     from grader.suite.context import GradingContext
     from grader.suite.learner import Learner
-    from grader.suites.ch6.test_timing import ACCURACY_TIMED, BCE_TIMED, SIGMOID_RANGE_TIMED
+    from grader.chapters.ch6.test_timing import ACCURACY_TIMED, BCE_TIMED, SIGMOID_RANGE_TIMED
     from grader.worker.client import Worker
     from grader.worker.limits import Limits
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Callable
 
 import grader
-from grader.chapters import Chapter, get_chapter
+from grader.chapters import Chapter
 from grader.errors import SubmissionError
-from grader.results import ExerciseResult, Fault, RunResult
+from grader.questionnaire import attach_code_check, grade_questionnaire, read_answer_sheet
+from grader.options import GradingOptions
+from grader.results import ExerciseResult, RunResult
 from grader.tidy import clean_output, relative_paths
 from grader.suite.context import GradingContext
 from grader.suite.learner import Learner
@@ -22,7 +24,6 @@ from grader.suite.plugin import GradingPlugin
 from grader.suite.runner import run_suite
 from grader.worker import reaper, workspace
 from grader.worker.client import Worker, Zygote
-from grader.worker.limits import Limits
 
 SUFFIXES = (".py", ".ipynb")
 BOOK_IMPORTS = {"fastbook": "fastai.vision.all"}
@@ -34,8 +35,8 @@ def validate_submission(path: Path) -> Path:
     """The submission's path if it can be graded; otherwise a SubmissionError saying why."""
     if not path.exists():
         raise SubmissionError(f"{path}: no such file",
-                              hint="Give the path of your exercises file, e.g. `grader check ch6 "
-                                   "exercises/ch6.py`.")
+                              hint="Give the path of your exercises file: `grader check CHAPTER "
+                                   "exercises/CHAPTER.py` (`grader list` shows the chapters).")
     if path.is_symlink():  # the grader may read what the learner cannot: never follow their links
         raise SubmissionError(f"{path} is a symbolic link, not a file",
                               hint="Submit the file itself, not a link to it.")
@@ -82,25 +83,26 @@ def device_label() -> tuple[str, bool]:
     return "CPU", False
 
 
-def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = None,
-          skip: set[str] | None = None, limits: Limits | None = None, timing: bool = True,
-          answers: Path | None = None, learner_name: str | None = None, zygote: Zygote | None = None,
-          progress: Callable[[str], None] | None = None, bear_budget: float = 600.0,
-          cell_timeout: float | None = None, data: str = "generated",
-          executed_notebook: Path | None = None, kernel=None,
-          helpers: list[Path] = ()) -> RunResult:
+def grade(submission: Path, options: GradingOptions | None = None, *, answers: Path | None = None,
+          learner_name: str | None = None, zygote: Zygote | None = None,
+          progress: Callable[[str], None] | None = None, executed_notebook: Path | None = None,
+          kernel=None, helpers: list[Path] = (), **loose) -> RunResult:
     """Grade one submission and return its result (never raises for faults of the learner's code).
 
-    `data`: `generated` or `real` data sets for `untar_data` (`grader.worker.book_env`).
-    Notebooks only: `cell_timeout` (seconds per cell), `executed_notebook` (where to keep the
-    executed notebook; the work folder is removed),
-    `kernel` (a handle from `grader.notebook.start_kernel`, started ahead by batch grading; this run
-    owns it from then on). `helpers`: the learner's other `.py` files, copied beside the submission
-    so that it can import them (batch grading of a folder with several files).
+    `options`: how (`GradingOptions`); `loose` keywords build one instead, for tests and the
+    interactive `check()` (`grade(path, chapter="ch5", skip={"pets"})`).
+    `executed_notebook` (notebooks only): where to keep the executed notebook (the work folder is
+    removed); `kernel`: a handle from `grader.notebook.start_kernel`, started ahead by batch grading
+    (this run owns it from then on). `helpers`: the learner's other `.py` files, copied beside the
+    submission so that it can import them (batch grading of a folder with several files).
     """
+    if options is None:
+        options = GradingOptions.build(**loose)
+    elif loose:
+        raise TypeError(f"grade() takes options or loose keywords, not both: {sorted(loose)}")
     submission = validate_submission(Path(submission))
-    ch = get_chapter(chapter)
-    limits = (limits or Limits()).validate()
+    ch = options.chapter_object
+    limits, only, skip = options.limits, options.only, options.skip
     started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
     # What this grading makes is removed by a reaper process even if this process is killed (SIGKILL).
     owner = reaper.current()
@@ -125,7 +127,8 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
 
             worker, notebook = load_notebook_worker(submission, workdir=workdir, limits=limits,
                                                     zygote=zygote, progress=say,
-                                                    cell_timeout=cell_timeout, data=data,
+                                                    cell_timeout=options.cell_timeout,
+                                                    data=options.data,
                                                     save_to=executed_notebook, kernel=kernel)
         else:
             copy = workdir / submission.name
@@ -136,13 +139,14 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             if wanted:
                 zygote.preload(wanted)
             worker = Worker(zygote, submission=copy, workdir=workdir, limits=limits, cuda=cuda,
-                            data=data)
+                            data=options.data)
             say(f"loading {submission.name}")
             worker.start()
             notebook = None
         context = GradingContext(Learner(worker), workdir,
-                                 options={"timing": timing, "device": "cuda" if cuda else "cpu",
-                                          "limits": limits, "progress": say, "bear_budget": bear_budget})
+                                 options={"timing": options.timing, "device": "cuda" if cuda else "cpu",
+                                          "limits": limits, "progress": say,
+                                          **dict(options.chapter_options)})
         plugin = GradingPlugin(context, only=only, skip=skip)
         say("running the tests")
         run_suite(ch.suite, plugin)
@@ -153,7 +157,7 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
             skipped=[e.name for e in ch.exercises if (only and e.name not in only) or e.name in (skip or ())],
             load_error=worker.load_fault if worker.names is None else None,
             notebook=notebook, options={"timeout": limits.timeout, "memory_mb": limits.memory_mb,
-                                        "timing": timing, "only": sorted(only or []),
+                                        "timing": options.timing, "only": sorted(only or []),
                                         "skip": sorted(skip or []),
                                         "sandbox": {**dict(getattr(worker, "sandbox", None) or {}),
                                                     "work_folder": work_folder}},
@@ -162,7 +166,8 @@ def grade(submission: Path, *, chapter: str = "ch6", only: set[str] | None = Non
 
         result.options["sandbox_dropped"] = dropped_guarantees(result.options["sandbox"])
         if ch.grades_questionnaire(only, skip):
-            result.questionnaire = _questionnaire(ch, submission, answers, notebook, result)
+            result.questionnaire = _questionnaire(ch, submission, answers, notebook, result,
+                                                  hide=options.hide_model_answers)
         elif ch.questionnaire_sheet:
             result.skipped.append("questionnaire")
         result.output = clean_output(worker.output.text()) if getattr(worker, "output", None) else ""
@@ -205,46 +210,40 @@ def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip)
     return out
 
 
-def not_submitted(ch: Chapter) -> dict | None:
+def not_submitted(ch: Chapter, hide: bool | None = None) -> dict:
     """A questionnaire with no answers found: 0 of its full points, "not submitted", so that every
     learner's total has the same size."""
-    try:
-        from grader.questionnaire import grade_questionnaire
-    except ImportError:
-        return None
-    graded = grade_questionnaire({}, chapter=ch.name).to_dict()
+    graded = grade_questionnaire({}, chapter=ch.name, hide_model_answers=hide).to_dict()
     return {**graded, "points": 0.0, "questions": [], "submitted": False,
             "status": "not submitted",
             "note": f"no answers found (a `{ch.questionnaire_sheet}` beside your file, or the notebook's "
                     "answer cells): 0 points"}
 
 
-def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook, result: RunResult):
+def _questionnaire(ch: Chapter, submission: Path, answers: Path | None, notebook, result: RunResult,
+                   hide: bool | None = None):
     """Grade the questionnaire when there are answers: a sheet beside the file, or the notebook's cells.
     A sheet that cannot be used (a link, not a regular file, too large, not UTF-8) is refused: every
     question is "not answered" and the result's `problem` says why, while the exercises keep their
     grades."""
-    try:
-        from grader.questionnaire import attach_code_check, grade_questionnaire, read_answer_sheet
-    except ImportError:
-        return None
     sheet = answers or (submission.parent / ch.questionnaire_sheet if ch.questionnaire_sheet else None)
     if notebook and notebook.get("answers") is not None and answers is None:
-        graded = grade_questionnaire(notebook["answers"], chapter=ch.name)
+        graded = grade_questionnaire(notebook["answers"], chapter=ch.name, hide_model_answers=hide)
         graded.source = "notebook"
         cells = notebook.get("answer_cells") or {}
         for q in graded.questions:
             q.cells_read = list(cells.get(q.number, [])) if q.answer else []
     elif sheet is not None and (sheet.is_symlink() or sheet.exists()):
         try:
-            graded = grade_questionnaire(read_answer_sheet(sheet), chapter=ch.name)
+            graded = grade_questionnaire(read_answer_sheet(sheet), chapter=ch.name,
+                                         hide_model_answers=hide)
         except SubmissionError as problem:
-            graded = grade_questionnaire({}, chapter=ch.name)
+            graded = grade_questionnaire({}, chapter=ch.name, hide_model_answers=hide)
             text = str(problem) + (f" {problem.hint}" if getattr(problem, "hint", None) else "")
             graded.problem = re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)  # a crafted name stays inert
         graded.source = sheet.name
     else:
-        return not_submitted(ch)
+        return not_submitted(ch, hide)
     for question, name in ch.code_checks.items():
         code = next((e for e in result.exercises if e.name == name), None)
         if code is not None:

@@ -109,7 +109,7 @@ class SelfCheck:
                 f"{self.seconds:.1f} s</div></div>")
 
 
-def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timing: bool = True,
+def check(*names: str, chapter: str | None = None, namespace: dict | None = None, timing: bool = True,
           timeout: float = 10.0) -> SelfCheck:
     """Check the named exercises (all but the slow ones when none is named) in this kernel.
 
@@ -121,6 +121,7 @@ def check(*names: str, chapter: str = "ch6", namespace: dict | None = None, timi
     from grader.errors import GraderError
 
     started = time.perf_counter()
+    chapter = chapter or get_chapter(None).name  # the registry's default chapter
     try:
         ch = get_chapter(chapter)
         only = ch.resolve(names, option="check()", questionnaire=False) or None
@@ -166,7 +167,8 @@ def _run(ch, worker: "InKernelWorker", workdir: Path, *, only, skip, timing: boo
     worker.start()
     context = GradingContext(Learner(worker), workdir, options={
         "timing": timing, "device": "cuda" if torch.cuda.is_available() else "cpu",
-        "limits": worker.limits, "progress": None})
+        "limits": worker.limits, "progress": None,
+        **{option.name: option.default for option in ch.options}})  # the chapter's own, as `grader check`
     plugin = GradingPlugin(context, only=only, skip=skip)
     run_suite(ch.suite, plugin)
     exercises = _exercises(ch, plugin, context.learner, only, skip)

@@ -31,7 +31,7 @@ def functions(src):
     return {n.name: "\n".join(lines[n.lineno - 1:n.end_lineno]) for n in tree.body if isinstance(n, ast.FunctionDef)}
 
 SOL, STUB = functions(sol_src), functions(stub_src)
-rubric = json.loads((ROOT / "grader/questionnaire/ch5_rubric.json").read_text())
+rubric = json.loads((ROOT / "grader/chapters/ch5/rubric.json").read_text())
 ANSWERS = reference_answers("ch5")
 
 def md(s): return new_markdown_cell(s)

@@ -73,6 +73,6 @@ def fine_tune_by_hand(learn, epochs, base_lr=2e-3, freeze_epochs=1):
 
 
 def train_pet_classifier(path):
-    from grader.suites.ch5.pet_reference import train_pet_classifier as reference
+    from grader.chapters.ch5.pet_reference import train_pet_classifier as reference
 
     return reference(path)

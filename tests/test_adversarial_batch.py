@@ -20,6 +20,7 @@ from adversarial._harness import ROOT, Stage, all_cases, leftover, printed_pids,
 from grader.batch.names import shown_name
 from grader.chapters import QUESTIONNAIRE
 from grader.grading import grade
+from grader.options import GradingOptions
 from grader.worker.limits import Limits
 from test_adversarial import measures, require_measures  # noqa: F401 (a fixture)
 
@@ -67,7 +68,8 @@ def check_batch(stage: Stage, tmp_path, zygote, measures) -> None:
     out = tmp_path / "out"
     from grader.batch.progress import Progress
 
-    options = batch.BatchOptions(only=ONLY, **LIMITS, timing=False, jobs=2)
+    grading = GradingOptions.build(only=ONLY, limits=Limits(**LIMITS), timing=False)
+    options = batch.BatchOptions(grading=grading, jobs=2)
     try:
         outcome = batch.run_batch(stage.submissions, out=out, options=options,
                                   progress=Progress(0, quiet=True))

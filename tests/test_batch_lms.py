@@ -10,7 +10,9 @@ import pytest
 from grader.batch.discovery import find_class
 from grader.batch.lms import canvas_file, moodle_name, parse_time, read_gradescope_metadata
 from grader.batch.roster import Roster, read_roster
-from grader.chapters import CH6
+from grader.chapters import get_chapter
+
+CH6 = get_chapter("ch6")
 from grader.errors import UsageError
 
 DEFS = "def sigmoid_range(x, lo, hi):\n    return x\n\ndef splitter(df):\n    return df\n"

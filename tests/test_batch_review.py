@@ -12,7 +12,9 @@ from grader.batch.review import emptiness, review_of, review_words
 from grader.batch.similarity import fingerprints, similar_pairs
 from grader.batch.store import Store, failed_record, record_for_result
 from grader.batch.unit import NOTEBOOK, commit_unit, write_unit
-from grader.chapters import CH6
+from grader.chapters import get_chapter
+
+CH6 = get_chapter("ch6")
 from grader.results import ExerciseResult, Fault, RunResult
 from grader.results import TestResult as Outcome
 

@@ -23,11 +23,16 @@ from grader.batch import BatchOptions, run_batch
 from grader.batch.discovery import safe_name
 from grader.batch.progress import Progress
 from grader.batch.store import Store
+from grader.options import GradingOptions
+from grader.worker.limits import Limits
 
 pytestmark = pytest.mark.slow
 
 FLAGS = ["--skip", "bear", "--timeout", "10", "--memory", "400", "--jobs", "2"]
-OPTIONS = dict(skip=["bear"], timeout=10.0, memory_mb=400, jobs=2)
+def options_of(*, jobs: int = 2, memory_mb: int = 400, only=None, **batch) -> BatchOptions:
+    """The batch options these tests use: the bear training skipped, tight limits."""
+    grading = GradingOptions.build(skip=["bear"], only=only, limits=Limits(timeout=10.0, memory_mb=memory_mb))
+    return BatchOptions(grading=grading, jobs=jobs, **batch)
 SOLVED = SOLUTION.read_text()
 SHEET = (ROOT / "solutions" / "ch6_questionnaire.md").read_text()
 QUIZ_SHEET = """## 8. What does lambda do in Python?
@@ -118,7 +123,7 @@ def batch(tmp_path_factory):
     base = tmp_path_factory.mktemp("batch")
     root = make_class(base / "class")
     out = base / "out"
-    outcome = run_batch(root, out=out, options=BatchOptions(**OPTIONS),
+    outcome = run_batch(root, out=out, options=options_of(),
                         progress=Progress(0, quiet=True))
     return {"root": root, "out": out, "outcome": outcome, "rows": read_csv(out / "gradebook.csv"),
             "book": json.loads((out / "gradebook.json").read_text())}
@@ -257,7 +262,7 @@ def test_class_summary_page(batch):
 
 def test_rerun_with_nothing_changed_grades_nothing(batch):
     before = (batch["out"] / "gradebook.csv").read_text()
-    outcome = run_batch(batch["root"], out=batch["out"], options=BatchOptions(**OPTIONS),
+    outcome = run_batch(batch["root"], out=batch["out"], options=options_of(),
                         progress=Progress(0, quiet=True))
     assert outcome.graded == 0 and outcome.reused == len(GRADED)
     assert (batch["out"] / "gradebook.csv").read_text() == before
@@ -373,7 +378,7 @@ def test_grader_side_failure_is_an_error_row_retried_on_rerun(tmp_path):
     root.mkdir()
     (root / "stuck.py").write_text("while True:\n    pass\n")  # hangs while loading
     out = tmp_path / "out"
-    options = BatchOptions(**{**OPTIONS, "jobs": 1}, max_time=2.0)
+    options = options_of(jobs=1, max_time=2.0)
     first = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
     row = read_csv(out / "gradebook.csv")["stuck"]
     assert row["status"] == "error" and "longer than 2 s" in row["error"]
@@ -397,7 +402,7 @@ def test_notebooks_are_graded_with_their_kernel_started_ahead(tmp_path):
     (root / "omar.ipynb").write_text(notebook_of(STUBS.read_text()))
     (root / "pia.py").write_text(SOLVED)
     # a Jupyter kernel needs more headroom than the 400 MB that is plenty for a .py worker
-    options = BatchOptions(**{**OPTIONS, "jobs": 1, "memory_mb": 4096, "only": ["splitter", "img2pose"]})
+    options = options_of(jobs=1, memory_mb=4096, only=["splitter", "img2pose"])
     outcome = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
     assert outcome.graded == 3 and outcome.counts["error"] == 0
     rows = read_csv(out / "gradebook.csv")

@@ -19,7 +19,9 @@ from grader.batch.gradescope import to_gradescope
 from grader.batch.progress import Progress
 from grader.batch.store import Store, content_key, failed_record, record_for_result, write_atomic
 from grader.batch.summary import class_summary, histogram, render_index, write_index
-from grader.chapters import CH6
+from grader.chapters import get_chapter
+
+CH6 = get_chapter("ch6")
 from grader.cli import run
 from grader.errors import UsageError
 from grader import results

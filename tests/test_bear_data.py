@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from grader.data.bears import BEAR_CLASSES, bear_kinds, bear_label_table, make_bears
+from grader.chapters.ch6.bears_data import BEAR_CLASSES, bear_kinds, bear_label_table, make_bears
 
 N = 60
 
@@ -81,7 +81,7 @@ def test_order_is_shuffled_from_the_seed():
 
 @pytest.mark.parametrize("valid_pct, expected", [(0.2, 60), (0.5, 150), (0.0, 0)])
 def test_is_valid_share_follows_valid_pct(tmp_path, valid_pct, expected):
-    from grader.data import bears as module
+    from grader.chapters.ch6 import bears_data as module
 
     mask = module._valid_mask(300, valid_pct, seed=3)
     assert sum(mask) == expected

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from conftest import SOLUTION
 
-from grader.suites.ch6 import bears
+from grader.chapters.ch6 import bears
 
 BEAR = "train_bear_classifier"
 
@@ -87,7 +87,7 @@ def test_training_over_budget_times_out(grade_source):
 import time
 def train_bear_classifier(path):
     time.sleep(60)
-''', bear_budget=3)
+''', training_budget=3)
     assert all(t.outcome == "failed" for t in tests.values())
     first = tests["test_trains_and_predicts"]
     assert "longer than the time budget (3 s)" in first.message and "--bear-budget" in first.hint
@@ -125,7 +125,7 @@ def test_hidden_set_comes_from_the_machines_key_not_from_the_package(tmp_path, m
     generator's defaults give neither."""
     import hashlib
 
-    from grader.data.bears import make_bears
+    from grader.chapters.ch6.bears_data import make_bears
 
     def digests(folder):
         return sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in folder.rglob("hidden_*"))

@@ -6,8 +6,8 @@ from fastdownload import FastDownload
 from test_notebook_data import no_download, untar_data
 
 from grader.data import fastai_cache
-from grader.suites.ch5.breeds import CAT_BREEDS, DOG_BREEDS
-from grader.suites.ch5.pets_data import TRAINING_BREEDS, make_pets, pet_names
+from grader.chapters.ch5.breeds import CAT_BREEDS, DOG_BREEDS
+from grader.chapters.ch5.pets_data import TRAINING_BREEDS, make_pets, pet_names
 
 PETS_URL = "https://s3.amazonaws.com/fast-ai-imageclas/oxford-iiit-pet.tgz"  # URLs.PETS
 
@@ -33,10 +33,10 @@ def test_same_seed_same_bytes_other_seed_other_numbers(tmp_path):
 
 def test_untar_data_finds_the_generated_pets(tmp_path, monkeypatch):
     monkeypatch.setattr(FastDownload, "download", no_download)
-    made = fastai_cache.populate(tmp_path / "fastai", bears=False)
+    made = fastai_cache.populate(tmp_path / "fastai", skip={"bears"})
     pets = untar_data(PETS_URL, tmp_path / "fastai")
     assert pets == made["PETS"]
-    assert len(list((pets / "images").glob("*.jpg"))) == 37 * fastai_cache.PETS_PER_BREED
+    assert len(list((pets / "images").glob("*.jpg"))) == 37 * fastai_cache.datasets()["PETS"].kwargs["per_breed"]
 
 
 def test_grader_data_pets(tmp_path, capsys):

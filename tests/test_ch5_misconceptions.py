@@ -5,7 +5,7 @@ from ch5_misconception_cases import CASES
 from conftest import ROOT, failing
 from misconception_cases import submission_with
 
-from grader.suites.ch5 import misconceptions as mc
+from grader.chapters.ch5 import misconceptions as mc
 
 SOLUTION5 = ROOT / "solutions" / "ch5.py"
 

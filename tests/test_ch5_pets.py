@@ -23,7 +23,7 @@ def test_reference_passes_on_hidden_pets(zygote):
 def test_untrained_model_earns_nothing(grade_source):
     source = submission_with("""
 def train_pet_classifier(path):
-    from grader.suites.ch5.pet_reference import train_pet_classifier as reference
+    from grader.chapters.ch5.pet_reference import train_pet_classifier as reference
     return reference(path, epochs=0)
 """, SOLUTION5.read_text())
     result = grade_source(source, chapter="ch5", only={NAME}, skip=set())
@@ -36,7 +36,7 @@ def test_pretrained_weights_get_their_hint(grade_source):
     source = submission_with("""
 def train_pet_classifier(path):
     from fastai.vision.all import vision_learner
-    from grader.suites.ch5.pet_reference import pet_cnn, pet_dataloaders
+    from grader.chapters.ch5.pet_reference import pet_cnn, pet_dataloaders
     return vision_learner(pet_dataloaders(path), pet_cnn, pretrained=True)
 """, SOLUTION5.read_text())
     result = grade_source(source, chapter="ch5", only={NAME}, skip=set())

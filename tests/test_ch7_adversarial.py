@@ -19,8 +19,8 @@ WNIDS = None
 def train_imagenette(path):
     """Regenerates the hidden set from every seed it can think of and looks images up by their bytes."""
     from grader.suite import hidden_key
-    from grader.suites.ch7 import imagenette
-    from grader.suites.ch7.imagenette_data import WNIDS as wnids, make_hidden_set
+    from grader.chapters.ch7 import imagenette
+    from grader.chapters.ch7.imagenette_data import WNIDS as wnids, make_hidden_set
 
     known = {}
     seeds = [0, 1, 12345]
@@ -99,5 +99,5 @@ def test_a_hanging_progressive_training_is_stopped_once(grade_source):
     failed = failing(result, "train_progressively")
     assert result.points == 0 and len(failed) == 4
     assert all(t.misconception == "too_slow" for t in failed)
-    from grader.suites.ch7.test_progressive_training import PLAN_SECONDS
+    from grader.chapters.ch7.test_progressive_training import PLAN_SECONDS
     assert time.monotonic() - started < 2 * PLAN_SECONDS

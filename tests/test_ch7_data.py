@@ -8,8 +8,8 @@ import pytest
 from fastdownload import FastDownload
 
 from grader.data import fastai_cache
-from grader.suites.ch7 import imagenette
-from grader.suites.ch7.imagenette_data import CLASSES, FOLDER, WNIDS, make_hidden_set, make_imagenette
+from grader.chapters.ch7 import imagenette
+from grader.chapters.ch7.imagenette_data import CLASSES, FOLDER, WNIDS, make_hidden_set, make_imagenette
 
 IMAGENETTE_160_URL = "https://s3.amazonaws.com/fast-ai-imageclas/imagenette2-160.tgz"  # URLs.IMAGENETTE_160
 IMAGENETTE_URL = "https://s3.amazonaws.com/fast-ai-imageclas/imagenette2.tgz"  # URLs.IMAGENETTE (the book's)

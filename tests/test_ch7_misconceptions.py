@@ -7,7 +7,7 @@ from ch7_misconception_cases import CASES
 from conftest import failing
 from misconception_cases import submission_with
 
-from grader.suites.ch7 import misconceptions as mc
+from grader.chapters.ch7 import misconceptions as mc
 
 SOLUTION = Path(__file__).resolve().parent.parent / "solutions" / "ch7.py"
 

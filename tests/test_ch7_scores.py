@@ -84,8 +84,8 @@ def test_reference_formulas_match_fastai():
     from fastai.learner import Learner
     from fastai.losses import LabelSmoothingCrossEntropy
 
-    from grader.suites.ch7.test_label_smoothing import reference as ls_reference
-    from grader.suites.ch7.test_tta import reference as tta_reference
+    from grader.chapters.ch7.test_label_smoothing import reference as ls_reference
+    from grader.chapters.ch7.test_tta import reference as tta_reference
 
     g = torch.Generator().manual_seed(0)
     output, target = torch.randn(7, 10, generator=g) * 4, torch.randint(0, 10, (7,), generator=g)

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from grader.data.biwi import intrinsics, make_biwi, project
-from grader.data.pascal import CLASSES, make_pascal
+from grader.chapters.ch6.biwi_data import intrinsics, make_biwi, project
+from grader.chapters.ch6.pascal_data import CLASSES, make_pascal
 
 
 def tree_bytes(root):

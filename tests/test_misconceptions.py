@@ -4,7 +4,7 @@ import pytest
 from conftest import SOLUTION, failing
 from misconception_cases import CASES, VARIANTS, submission_with
 
-from grader.suites.ch6 import misconceptions as mc
+from grader.chapters.ch6 import misconceptions as mc
 
 HINTS = {
     "binary_cross_entropy": {**{m.id: m.hint for m in mc.BCE}, "breaks_autograd": mc.BCE_NOT_DIFFERENTIABLE},

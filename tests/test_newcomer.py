@@ -82,7 +82,7 @@ def test_py_uses_the_real_data_sets_with_data_real(zygote, tmp_path, monkeypatch
     from grader.data import fastai_cache
 
     real_home = tmp_path / "real-fastai"
-    made = fastai_cache.populate(real_home, bears=False)
+    made = fastai_cache.populate(real_home, skip={"bears"})
     (made["PASCAL_2007"] / "MARK.txt").write_text("the user's own copy")
     (real_home / ".grader-generated").unlink()  # a user's cache, not a generated one
     monkeypatch.setenv("FASTAI_HOME", str(real_home))

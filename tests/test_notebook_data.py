@@ -45,7 +45,7 @@ def test_populate_puts_each_data_set_where_untar_data_looks(tmp_path, offline):
 def test_every_pascal_class_is_in_the_training_rows(tmp_path):
     import pandas as pd
 
-    df = pd.read_csv(fastai_cache.populate(tmp_path, bears=False)["PASCAL_2007"] / "train.csv")
+    df = pd.read_csv(fastai_cache.populate(tmp_path, skip={"bears"})["PASCAL_2007"] / "train.csv")
     train = {label for labels in df[~df["is_valid"]]["labels"] for label in labels.split()}
     valid = {label for labels in df[df["is_valid"]]["labels"] for label in labels.split()}
     assert valid <= train  # otherwise MultiCategoryBlock fails on the validation set
@@ -71,7 +71,7 @@ def test_use_offline_data_points_fastai_at_the_generated_copies(tmp_path, monkey
 
 def test_use_offline_data_keeps_real_data_when_it_is_cached(tmp_path, monkeypatch):
     real = tmp_path / "real"
-    for folder in fastai_cache.DATASETS.values():
+    for folder in [d.folder for d in fastai_cache.real_datasets().values()]:
         (real / "data" / folder).mkdir(parents=True)
     monkeypatch.setenv("FASTAI_HOME", str(real))
     assert fastai_cache.use_offline_data(verbose=False) == real.absolute()

@@ -12,7 +12,7 @@ from grader.errors import ConfigError, UnknownChapterError
 from grader.questionnaire import RubricError, grade_questionnaire, load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGED = ROOT / "grader" / "questionnaire" / "ch6_rubric.json"
+PACKAGED = ROOT / "grader" / "chapters" / "ch6" / "rubric.json"
 
 QUESTIONS = {
     1: "How could multi-label classification improve the usability of the bear classifier?",

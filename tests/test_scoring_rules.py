@@ -13,7 +13,7 @@ from misconception_cases import submission_with
 
 from grader.console import print_summary
 from grader.suite.checks import NOT_FINITE_HINT
-from grader.suites.ch6 import misconceptions as mc
+from grader.chapters.ch6 import misconceptions as mc
 
 MIXED = """
 def binary_cross_entropy(inputs, targets):

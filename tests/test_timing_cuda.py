@@ -9,7 +9,8 @@ from conftest import ROOT, SOLUTION
 
 from grader.suite import timing
 from grader.suite.context import GradingContext, NotApplicable
-from grader.suite.timing import TimedCase, check_speed, clock_for, select_device
+from grader.suite.timing import TimedCase, clock_for, select_device
+from grader.suite.timing_check import check_speed
 
 NO_GPU = "no CUDA GPU on this machine: the CUDA timing path runs only where one is present"
 needs_gpu = pytest.mark.skipif(not torch.cuda.is_available(), reason=NO_GPU)

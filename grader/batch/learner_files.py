@@ -28,7 +28,7 @@ def learner_files(store: Store, safe: str) -> dict[str, Path]:
 def stamp(record: Record) -> str:
     """What the learner's files were written from."""
     parts = [record.key, record.written, record.status, record.error, record.overrides,
-             record.learner, _report_module()]
+             record.learner]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
 
 
@@ -46,7 +46,7 @@ def write_learner_files(store: Store, record: Record) -> dict[str, Path | None]:
 def _write_report(result, path: Path) -> Path | None:
     """The learner's report (atomic, like every file of the batch). A report that fails to render
     costs that report only: the result is already saved, and the batch goes on."""
-    from grader.commands.check import write_html_report
+    from grader.report import write_html_report
 
     try:
         return write_html_report(result, path)
@@ -60,15 +60,6 @@ def files_outdated(store: Store, record: Record) -> bool:
     """True when a file is missing or was written from another record, override or review."""
     try:
         return (store.folder(record.safe) / STAMP).read_text() != stamp(record) or not all(
-            p.exists() for p in learner_files(store, record.safe).values()
-            if p.name != REPORT or _report_module())
+            p.exists() for p in learner_files(store, record.safe).values())
     except OSError:
         return True
-
-
-def _report_module() -> bool:
-    try:
-        import grader.report  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -22,37 +22,23 @@ from grader.batch.roster import read_roster
 from grader.batch.rows import ClassBook, parse_deadline
 from grader.batch.store import Record, Store, failed_record
 from grader.batch.unit import commit_unit
-from grader.chapters import get_chapter
 from grader.errors import UsageError
-from grader.worker.limits import Limits
+from grader.options import GradingOptions
 
 TRUSTED_MARGIN = 600.0
-"""Seconds a grading may run beyond the bear-training budget before its slot gives up on it."""
+"""Seconds a grading may run beyond its training budgets before its slot gives up on it."""
 
 
 @dataclass
 class BatchOptions:
-    """How every submission of the batch is graded (the same for all, and part of the resume key)."""
+    """How every submission of the batch is graded (the same for all, and part of the resume key),
+    and what the batch itself does."""
 
-    chapter: str = "ch6"
-    only: list[str] = field(default_factory=list)
-    """Exercise names or aliases to grade (empty: all)."""
-    skip: list[str] = field(default_factory=list)
-    """Exercise names or aliases to leave out (`bear`)."""
-    timeout: float = Limits.timeout
-    """Seconds one call of a learner function may take."""
-    memory_mb: int = Limits.memory_mb
-    """Memory a learner's code may use on top of torch."""
-    load_timeout: float = Limits.load_timeout
-    """Seconds loading a submission may take."""
-    timing: bool = True
-    """Run the timed tests."""
-    bear_budget: float = 600.0
-    """Seconds for training a learner's bear classifier."""
-    cell_timeout: float | None = None
-    """Seconds one notebook cell may run (None: the notebook grader's default)."""
+    grading: GradingOptions = field(default_factory=GradingOptions)
+    """How each submission is graded."""
     max_time: float | None = None
-    """Seconds one whole grading may take before it is stopped (default: the bear budget + 600)."""
+    """Seconds one whole grading may take before it is stopped (default: the chapter's training
+    budgets, when a training is graded, + `TRUSTED_MARGIN`)."""
     jobs: int | None = None
     """Submissions graded at once (default: the number of cores)."""
     force: bool = False
@@ -103,8 +89,8 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
     """Grade every submission in the folder; see `grader.batch`. Ctrl-C keeps what finished."""
     t0 = time.monotonic()
     options = options or BatchOptions()
-    ch = get_chapter(options.chapter)
-    settings = _settings(ch, options)
+    ch = options.grading.chapter_object
+    settings = _settings(options)
     deadline = parse_deadline(options.deadline)
     if options.scheduler is not None:
         from grader.batch.cluster import check_scheduler
@@ -148,7 +134,7 @@ def run_batch(submissions: Path, *, out: Path | None = None, options: BatchOptio
             progress.advance(shown_name(task.learner), _outcome_words(record, reply))
             book.write()
 
-        pool_options = {**settings, "max_time": _max_time(options, settings)}
+        pool_options = {**settings, "max_time": _max_time(options)}
         if options.scheduler is None:
             pool = Pool(jobs=jobs, options=pool_options, log_dir=store.out / ".batch")
         else:
@@ -223,22 +209,14 @@ def _outcome_words(record: Record, reply: dict) -> str:
     return f"{record.status}{seconds}: {record.error}"
 
 
-def _settings(ch, options: BatchOptions) -> dict[str, Any]:
-    limits = Limits(timeout=options.timeout, memory_mb=options.memory_mb,
-                    load_timeout=options.load_timeout).validate("batch options")
-    if options.bear_budget <= 0:
-        raise UsageError(f"--bear-budget must be a positive number of seconds, got {options.bear_budget:g}")
-    if options.cell_timeout is not None and options.cell_timeout <= 0:
-        raise UsageError(f"--cell-timeout must be a positive number of seconds, got {options.cell_timeout:g}")
+def _settings(options: BatchOptions) -> dict[str, Any]:
+    """The grading options as the slots, the resume key and the records get them (batch-only
+    options checked here, once)."""
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {options.jobs}")
     if options.max_time is not None and options.max_time <= 0:
         raise UsageError(f"--max-time must be a positive number of seconds, got {options.max_time:g}")
-    return {"chapter": ch.name, "only": sorted(ch.resolve(options.only, option="--only")),
-            "skip": sorted(ch.resolve(options.skip, option="--skip")), "timeout": limits.timeout,
-            "memory_mb": limits.memory_mb, "load_timeout": limits.load_timeout,
-            "timing": options.timing, "bear_budget": options.bear_budget,
-            "cell_timeout": options.cell_timeout}
+    return options.grading.to_dict()
 
 
 def _jobs(options: BatchOptions) -> int:
@@ -250,9 +228,11 @@ def _jobs(options: BatchOptions) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _max_time(options: BatchOptions, settings: dict[str, Any]) -> float:
+def _max_time(options: BatchOptions) -> float:
     if options.max_time is not None:
         return options.max_time
-    bear = "train_bear_classifier"
-    trains = bear not in settings["skip"] and (not settings["only"] or bear in settings["only"])
-    return TRUSTED_MARGIN + (options.bear_budget if trains else 0.0)
+    grading = options.grading
+    ch = grading.chapter_object
+    trains = any(e.slow and grading.selects(e.name) for e in ch.exercises)
+    budgets = sum(grading.option(o.name) for o in ch.options if o.budget)
+    return TRUSTED_MARGIN + (budgets if trains else 0.0)

@@ -48,20 +48,18 @@ def warm_up(chapter: str) -> None:
     import pytest  # noqa: F401
     import torch  # noqa: F401
 
-    import grader.commands.check  # noqa: F401
-    import grader.data.biwi  # noqa: F401
-    import grader.data.pascal  # noqa: F401
     import grader.grading  # noqa: F401
+    import grader.report  # noqa: F401
 
     from grader.chapters import get_chapter
     from grader.suite.runner import collect_suite
 
-    collect_suite(get_chapter(chapter).suite)  # the test modules, and all that they import
-    for optional in ("grader.report", "grader.notebook", "grader.questionnaire"):
-        try:
-            importlib.import_module(optional)
-        except ImportError:
-            pass
+    ch = get_chapter(chapter)
+    for dataset in ch.datasets:  # the generators the suite calls
+        importlib.import_module(dataset.module)
+    collect_suite(ch.suite)  # the test modules, and all that they import
+    import grader.notebook  # noqa: F401
+    import grader.questionnaire  # noqa: F401
 
 
 def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
@@ -78,10 +76,9 @@ def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
 
 
 def limits_of(options: dict):
-    from grader.worker.limits import Limits
+    from grader.options import GradingOptions
 
-    return Limits(timeout=options["timeout"], memory_mb=options["memory_mb"],
-                  load_timeout=options["load_timeout"])
+    return GradingOptions.from_dict(options).limits
 
 
 def child_main(task: dict, options: dict, zygote, go: int | None) -> None:

@@ -148,13 +148,9 @@ def _learner_row(record: Record, result, store: Store) -> dict[str, Any]:
 
 
 def environment():
-    """The report module's shared Jinja environment when installed, else an autoescaping one."""
-    try:
-        from grader.report import environment as shared
-    except ImportError:
-        import jinja2
+    """The report module's shared Jinja environment (one for every page)."""
+    from grader.report import environment as shared
 
-        return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     return shared()
 
 

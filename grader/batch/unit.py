@@ -31,10 +31,11 @@ NOTEBOOK = "notebook.ipynb"
 
 def grade_unit(task: dict, options: dict, *, zygote=None, kernel=None) -> Record:
     """Grade the task's file (with its helpers and sheet beside it); never raises for the learner's
-    faults, nor for the grader's (those become an `error` record that a rerun retries)."""
+    faults, nor for the grader's (those become an `error` record that a rerun retries).
+    `options`: `GradingOptions.to_dict()` (extra keys, such as the batch's `max_time`, ignored)."""
     from grader.errors import GraderError, SubmissionError
     from grader.grading import grade
-    from grader.worker.limits import Limits
+    from grader.options import GradingOptions
 
     file = Path(task["file"])
     staging = Path(task["staging"])
@@ -42,13 +43,8 @@ def grade_unit(task: dict, options: dict, *, zygote=None, kernel=None) -> Record
                   chapter=options["chapter"], options=options)
     helpers = [file.parent / name for name in task.get("helpers") or []]
     try:
-        result = grade(file, chapter=options["chapter"], only=set(options["only"]) or None,
-                       skip=set(options["skip"]),
-                       limits=Limits(timeout=options["timeout"], memory_mb=options["memory_mb"],
-                                     load_timeout=options["load_timeout"]),
-                       timing=options["timing"], learner_name=task["learner"], zygote=zygote,
-                       bear_budget=options["bear_budget"], cell_timeout=options["cell_timeout"],
-                       kernel=kernel, helpers=helpers,
+        result = grade(file, GradingOptions.from_dict(options), learner_name=task["learner"],
+                       zygote=zygote, kernel=kernel, helpers=helpers,
                        executed_notebook=staging / NOTEBOOK if file.suffix == ".ipynb" else None)
     except SubmissionError as exc:
         return failed_record(status="ungradable", kind="ungradable", message=exc.message, final=True,

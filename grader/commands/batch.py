@@ -17,14 +17,17 @@ Exit codes: 0 every submission has a result (ungradable ones included), 1 the gr
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from pathlib import Path
 
-from grader.commands._options import add_limits, add_scheduler, add_selection
+from typing import TYPE_CHECKING
+
+from grader.commands._options import add_limits, add_scheduler, add_selection, grading_options
 from grader.errors import EXIT_FAILED, EXIT_OK
-from grader.worker.limits import Limits
+
+if TYPE_CHECKING:
+    from grader.batch.runner import BatchOptions
 
 NAME = "batch"
 HELP = "grade a folder of submissions: gradebook, reports, class summary (instructors)"
@@ -33,7 +36,8 @@ HELP = "grade a folder of submissions: gradebook, reports, class summary (instru
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("submissions", type=Path, metavar="SUBMISSIONS_DIR",
                         help="folder with one .py/.ipynb file, or one folder, per learner")
-    parser.add_argument("--chapter", default="ch6", help="chapter to grade (default %(default)s)")
+    parser.add_argument("--chapter", default=None,
+                        help="chapter to grade (default: the default chapter of `grader list`)")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="where to write the gradebook and reports "
                              "(default: reports/batch-<chapter>-<folder name>)")
@@ -59,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_limits(parser)
     parser.add_argument("--max-time", type=float, metavar="SECONDS",
                         help="stop one submission's whole grading after this long "
-                             "(default: the bear budget + 600)")
+                             "(default: the chapter's training budget + 600 when a training is "
+                             "graded, else 600)")
     parser.add_argument("--hide-model-answers", action="store_true",
                         help="leave the questionnaire's model answers out of every report and "
                              "gradebook until you release them (rerun without it, with --force)")
@@ -69,34 +74,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.hide_model_answers:  # read by every grading this batch starts (its slots inherit it)
-        from grader.questionnaire.checker import HIDE_ENV
-        os.environ[HIDE_ENV] = "all"
-    return main(submissions=args.submissions, chapter=args.chapter, out=args.out, jobs=args.jobs,
-                force=args.force, only=args.only, skip=args.skip, timeout=args.timeout,
-                load_timeout=args.load_timeout, memory_mb=args.memory, bear_budget=args.bear_budget,
-                max_time=args.max_time, cell_timeout=args.cell_timeout, timing=args.timing,
-                quiet=args.quiet, learners=args.learners, roster=args.roster, deadline=args.deadline,
-                exports=args.exports, scheduler=args.scheduler)
+    from grader.batch.runner import BatchOptions
+
+    grading = grading_options(args, args.chapter, hide_model_answers=args.hide_model_answers or None)
+    options = BatchOptions(grading=grading, max_time=args.max_time, jobs=args.jobs, force=args.force,
+                           learners=list(args.learners), roster=args.roster, deadline=args.deadline,
+                           exports=list(args.exports), scheduler=args.scheduler)
+    return main(args.submissions, options, out=args.out, quiet=args.quiet)
 
 
-def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jobs: int | None = None,
-         force: bool = False, only: list[str] = (), skip: list[str] = (),
-         timeout: float = Limits.timeout, load_timeout: float = Limits.load_timeout,
-         memory_mb: int = Limits.memory_mb, bear_budget: float = 600.0, max_time: float | None = None,
-         cell_timeout: float | None = None, timing: bool = True, quiet: bool = False,
-         learners: list[str] = (), roster: Path | None = None, deadline: str | None = None,
-         exports: list[str] = (), scheduler: str | None = None) -> int:
-    from grader.batch import BatchOptions, run_batch
+def main(submissions: Path, options: BatchOptions, *, out: Path | None = None,
+         quiet: bool = False) -> int:
+    from grader.batch import run_batch
     from grader.batch.progress import Progress
     from grader.batch.runner import default_out
 
-    options = BatchOptions(chapter=chapter, only=list(only), skip=list(skip), timeout=timeout,
-                           memory_mb=memory_mb, load_timeout=load_timeout, timing=timing,
-                           bear_budget=bear_budget, max_time=max_time, cell_timeout=cell_timeout,
-                           jobs=jobs, force=force, learners=list(learners), roster=roster,
-                           deadline=deadline, exports=list(exports), scheduler=scheduler)
-    out = out or default_out(submissions, chapter)
+    out = out or default_out(submissions, options.grading.chapter)
     progress = Progress(0, quiet=quiet)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
     try:
@@ -120,7 +113,7 @@ def main(*, submissions: Path, chapter: str = "ch6", out: Path | None = None, jo
           + f". Graded {outcome.graded}, {outcome.reused} unchanged since the last run, "
             f"in {outcome.seconds:.1f} s.")
     print(f"gradebook: {outcome.paths['csv']}  ·  class summary: {outcome.paths['index']}"
-          + "".join(f"  ·  {kind} import: {outcome.paths[kind]}" for kind in exports))
+          + "".join(f"  ·  {kind} import: {outcome.paths[kind]}" for kind in options.exports))
     review = sum(1 for r in _review_rows(outcome.paths["csv"]))
     if review:
         print(f"{review} learner{'s' if review > 1 else ''} need a person: see \"Needs a person\" in "

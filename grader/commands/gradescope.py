@@ -12,15 +12,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from grader.commands._options import add_limits, add_selection
+from grader.commands._options import add_limits, add_selection, grading_options
 from grader.errors import UsageError
+from grader.options import GradingOptions
 
 NAME = "gradescope"
 HELP = "build a Gradescope autograder zip for a chapter (instructors)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("chapter", help="chapter to grade, e.g. ch6")
+    parser.add_argument("chapter", help="chapter to grade (see `grader list`)")
     parser.add_argument("-o", "--out", type=Path, default=None, metavar="ZIP",
                         help="where to write the zip (default: autograder-<chapter>.zip)")
     add_selection(parser)
@@ -28,19 +29,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return main(chapter=args.chapter, out=args.out, only=args.only, skip=args.skip,
-                timeout=args.timeout, load_timeout=args.load_timeout, memory_mb=args.memory,
-                bear_budget=args.bear_budget, cell_timeout=args.cell_timeout, timing=args.timing)
+    return main(grading_options(args, args.chapter), out=args.out)
 
 
-def main(*, chapter: str, out: Path | None = None, only: list[str] = (), skip: list[str] = (),
-         **limits) -> int:
+def main(options: GradingOptions, *, out: Path | None = None) -> int:
     from grader.batch.autograder import build_autograder
-    from grader.batch.runner import BatchOptions, _settings
-    from grader.chapters import get_chapter
 
-    ch = get_chapter(chapter)
-    settings = _settings(ch, BatchOptions(chapter=ch.name, only=list(only), skip=list(skip), **limits))
+    ch = options.chapter_object
+    settings = options.to_dict()
     out = out or Path(f"autograder-{ch.name}.zip")
     try:
         path = build_autograder(out, settings=settings)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from grader.chapters import CHAPTERS, get_chapter
+from grader.chapters import chapters as registered, get_chapter
 
 NAME = "list"
 HELP = "list chapters and their exercises"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("chapter", nargs="?", help="only this chapter (e.g. ch6)")
+    parser.add_argument("chapter", nargs="?", help="only this chapter")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(*, chapter: str | None = None) -> int:
-    chapters = [get_chapter(chapter)] if chapter else list(CHAPTERS.values())
+    chapters = [get_chapter(chapter)] if chapter else list(registered().values())
     for ch in chapters:
         print(f"{ch.name}: {ch.title}")
         for exercise in ch.exercises:

@@ -1,5 +1,2 @@
-"""Small deterministic data sets in the real data sets' on-disk formats (no downloads).
-
-`pascal` writes a PASCAL 2007-style `train.csv` (+ tiny images), `biwi` a BIWI head-pose tree, `bears`
-multi-label bear images. Same seed, same bytes.
-"""
+"""Where generated data sets go so that fastai's `untar_data` finds them (`fastai_cache`). The
+generators themselves belong to their chapters (`grader/chapters/chN/*_data.py`)."""

@@ -166,11 +166,9 @@ def _shell_notes(nb) -> list[str]:
 def _answers(nb, notes: list[str]):
     """Questionnaire answers from the notebook's cells, and the cells read for each question:
     `({question: text}, {question: [cell numbers]})`, or `(None, None)` when the notebook has no
-    questionnaire (or that module is not here)."""
-    try:
-        from grader.questionnaire.answers import read_notebook_sections
-    except ImportError:
-        return None, None
+    questionnaire."""
+    from grader.questionnaire.answers import read_notebook_sections
+
     try:
         sections = read_notebook_sections(json.loads(nbformat.writes(nb)))
     except Exception as exc:  # a bug there must not stop the exercises from being graded

@@ -25,8 +25,8 @@ LEARNER_FRAME = re.compile(r"^(Cell In\s*\[\s*\d*\s*\]|Input In \[|<ipython-inpu
 PRETRAINED_HINT = ("Pretrained weights are not in this machine's cache and nothing can be downloaded "
                    "while grading: pass `pretrained=False` (e.g. `vision_learner(dls, resnet18, "
                    "pretrained=False)`) to train from scratch.")
-DATASET_HINT = ("This data set is not available offline: while grading, `untar_data` finds only "
-                "URLs.PASCAL_2007 and URLs.BIWI_HEAD_POSE (the grader's generated copies).")
+DATASET_HINT = ("This data set is not available offline: while grading, `untar_data` finds only the "
+                "data sets of the grader's chapters (generated copies; `grader data --help` lists them).")
 DOWNLOAD_HINT = "Nothing can be downloaded while grading: use data and weights that are already here."
 NOT_IMPLEMENTED_HINT = "This cell calls an exercise that is still the stub (NotImplementedError)."
 

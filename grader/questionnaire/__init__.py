@@ -10,7 +10,7 @@
   question's heading (`read_notebook_sections` also says which cells; conventions:
   `grader.questionnaire.answers`).
 * `grade_questionnaire(answers, chapter="ch6")` grades them against the chapter's rubric, which is
-  data (`ch6_rubric.json`, read by `load_rubric`): key concepts with their accepted phrasings,
+  data (a chapter package's `rubric.json`, read by `load_rubric`): key concepts with their accepted phrasings,
   points and feedback, contradictions, and a model answer per question. Matching copes with case,
   punctuation, word forms, British spelling, code and negation (`grader.questionnaire.matching`).
 * Each `QuestionResult` has the points, the concepts found and missing (with feedback), a

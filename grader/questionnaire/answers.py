@@ -94,8 +94,8 @@ def read_sheet_text(path: Path) -> str:
         fd = os.open(path, flags)
     except FileNotFoundError:
         raise SubmissionError(f"answer sheet not found: {path}",
-                              hint="Answer the questions in exercises/ch6_questionnaire.md, or pass "
-                                   "--answers PATH.") from None
+                              hint="Answer the questions in the chapter's questionnaire sheet "
+                                   "(exercises/<chapter>_questionnaire.md), or pass --answers PATH.") from None
     except OSError as exc:
         raise SubmissionError(f"cannot read the answer sheet {path}: {exc.strerror or exc}",
                               hint="Save it as a regular UTF-8 Markdown file (not a link).") from None

@@ -43,10 +43,10 @@ MAX_ANSWER_CHARS = 5_000
 HIDE_ENV = "GRADER_HIDE_MODEL_ANSWERS"
 """Environment variable: `1`/`all` hides model answers in every chapter's results, a list of chapters
 (`ch6,ch7`) hides them in those, `0`/`none` shows them even where the rubric hides them by default.
-`grader batch --hide-model-answers` sets it for its graders."""
+`grader batch --hide-model-answers` does not use it: it sets `GradingOptions.hide_model_answers`."""
 
 
-def model_answers_hidden(chapter: str = "ch6", rubric: Rubric | None = None) -> bool:
+def model_answers_hidden(chapter: str | None = None, rubric: Rubric | None = None) -> bool:
     """Whether results of this chapter leave the model answers out: the environment's choice
     (`HIDE_ENV`), else the rubric's default (`"model_answers": "hidden"`)."""
     value = os.environ.get(HIDE_ENV, "").strip().lower()
@@ -63,7 +63,7 @@ def model_answers_hidden(chapter: str = "ch6", rubric: Rubric | None = None) -> 
     return rubric.model_answers == "hidden"
 
 
-def grade_questionnaire(answers: Mapping[int | str, str | None], chapter: str = "ch6", *,
+def grade_questionnaire(answers: Mapping[int | str, str | None], chapter: str | None = None, *,
                         rubric: Rubric | None = None,
                         hide_model_answers: bool | None = None) -> QuestionnaireResult:
     """Grade answers `{question number: text}`: every question of the chapter's rubric gets a result

@@ -1,4 +1,5 @@
-"""Loading and validating a questionnaire rubric (data, not code: `ch6_rubric.json` beside this file).
+"""Loading and validating a questionnaire rubric (data, not code: a chapter package's
+`rubric.json`).
 
 A rubric is a JSON (or TOML) document::
 
@@ -40,7 +41,6 @@ from grader.errors import ConfigError, UnknownChapterError
 from grader.questionnaire.matching import Phrase, PhraseError
 from grader.questionnaire.normalize import AliasTable
 
-HERE = Path(__file__).resolve().parent
 SCOPES = ("answer", "sentence", "part")
 
 
@@ -122,18 +122,21 @@ class Rubric:
         return sum(q.max_points for q in self.questions.values())
 
 
-def load_rubric(source: str | Path = "ch6") -> Rubric:
-    """The rubric of a chapter (`"ch6"`: the packaged one) or of a `.json`/`.toml` file path."""
+def load_rubric(source: str | Path | None = None) -> Rubric:
+    """The rubric of a chapter (its name: the one its chapter package holds; None: the default
+    chapter's) or of a `.json`/`.toml` file path."""
     if isinstance(source, Path) or str(source).endswith((".json", ".toml")) or "/" in str(source):
         return _load_path(Path(source))
-    return _load_packaged(str(source))
+    return _load_packaged(source)
 
 
 @functools.lru_cache(maxsize=None)
-def _load_packaged(chapter: str) -> Rubric:
-    path = HERE / f"{chapter}_rubric.json"
-    if not path.is_file():
-        known = sorted(p.name.removesuffix("_rubric.json") for p in HERE.glob("*_rubric.json"))
+def _load_packaged(chapter: str | None) -> Rubric:
+    from grader.chapters.registry import chapters, get_chapter
+
+    path = get_chapter(chapter).rubric
+    if path is None:
+        known = sorted(c.name for c in chapters().values() if c.rubric is not None)
         raise UnknownChapterError(f"no questionnaire rubric for chapter {chapter!r}",
                                   hint="Known: " + (", ".join(known) or "none"))
     return _load_path(path)

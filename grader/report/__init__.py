@@ -11,6 +11,7 @@ the style partial `_style.css.j2`.
 """
 
 from grader.report.environment import STYLE, environment
-from grader.report.render import ReportError, render_report, write_report
+from grader.report.render import ReportError, render_report, slug, write_html_report, write_report
 
-__all__ = ["STYLE", "ReportError", "environment", "render_report", "write_report"]
+__all__ = ["STYLE", "ReportError", "environment", "render_report", "slug", "write_html_report",
+           "write_report"]

@@ -47,3 +47,14 @@ def write_report(result: RunResult, path: Path) -> Path:
         raise ReportError(f"cannot write the report to {path}: {exc.strerror or exc}",
                           hint="Choose another place with --report PATH, or skip it with --no-report.") from None
     return path
+
+
+def slug(name: str) -> str:
+    """A file-name-safe form of a learner's or submission's name."""
+    keep = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+    return keep.strip("-.") or "submission"
+
+
+def write_html_report(result, report: Path | None = None) -> Path:
+    """Write the result's report to `report` (default: reports/<learner>-<chapter>.html)."""
+    return write_report(result, report or Path("reports") / f"{slug(result.learner)}-{result.chapter}.html")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -31,21 +31,13 @@ class GradingContext:
     """Run options: `timing` (bool), `device` (`cpu`/`cuda`), `only`, `skip`..."""
     _data: dict[str, Path] = field(default_factory=dict)
 
-    def data(self, name: str, **kwargs) -> Path:
-        """A generated data set in the worker's folder (`pascal`, `biwi`), made once per run."""
-        key = name + repr(sorted(kwargs.items()))
+    def data(self, make: Callable[..., Path], **kwargs) -> Path:
+        """A generated data set in the worker's folder, made once per run by `make(dest, **kwargs)`
+        (a chapter's generator): learner code can read it there."""
+        key = f"{make.__module__}.{make.__qualname__}{sorted(kwargs.items())!r}"
         if key not in self._data:
-            dest = self.workdir / "data" / f"{name}{len(self._data)}"
-            if name == "pascal":
-                from grader.data.pascal import make_pascal
-
-                self._data[key] = make_pascal(dest, images=False, **kwargs)
-            elif name == "biwi":
-                from grader.data.biwi import make_biwi
-
-                self._data[key] = make_biwi(dest, images=False, **kwargs)
-            else:
-                raise KeyError(f"no data set named {name!r}")
+            dest = self.workdir / "data" / f"{make.__name__}{len(self._data)}"
+            self._data[key] = make(dest, **kwargs)
         return self._data[key]
 
     def not_applicable(self, reason: str) -> None:

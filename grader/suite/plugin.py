@@ -93,7 +93,7 @@ class GradingPlugin:
         baseline = getattr(getattr(worker, "zygote", None), "fingerprint", None)
         if baseline is None or getattr(worker, "sandbox", {}).get("read_only") == "on":
             return
-        from grader.suite.integrity import changes, fingerprint
+        from grader.worker.integrity import changes, fingerprint
 
         self.tampered = sorted(set(self.tampered) | set(changes(baseline, fingerprint())))
 

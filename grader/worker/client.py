@@ -32,6 +32,7 @@ from grader.worker.cgroup import Group
 from grader.worker.container import container_request
 from grader.worker.watch import (CPU_SHARE, WALL_BACKSTOP, folder_usage, printable,
                                  process_cpu_seconds)
+from grader.chapters.registry import PATH_ENV
 from grader.worker.limits import Limits, proc_status_bytes
 
 PACKAGE_ROOT = str(Path(grader.__file__).resolve().parent.parent)
@@ -57,7 +58,8 @@ def worker_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]
         "TQDM_DISABLE": "1",
         "CUBLAS_WORKSPACE_CONFIG": ":4096:8",  # deterministic cuBLAS, so a score does not vary
     }
-    for name in ("CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    # GRADER_CHAPTER_PATH: the worker resolves a plugin chapter's operations (`<chapter>/<op>`) too
+    for name in ("CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS", "MKL_NUM_THREADS", PATH_ENV):
         if name in os.environ:
             env[name] = os.environ[name]
     env.update(extra or {})
@@ -86,7 +88,7 @@ class Zygote:
         self.preloaded: list[str] | None = None
         self.confinement: dict[int, dict[str, str]] = {}
         """Per worker pid: the sandbox measures it announced before running learner code."""
-        from grader.suite.integrity import fingerprint
+        from grader.worker.integrity import fingerprint
 
         self.fingerprint = fingerprint()
         """The grader's files before any learner code ran (compared where workers could write them)."""

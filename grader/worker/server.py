@@ -171,11 +171,19 @@ class _NotCallable(Exception):
 
 
 def _extra_op(op: str):
-    """Operations beyond the core live in `grader.worker.ops.<op>` modules, each with `handle`."""
-    if not op.isidentifier():
+    """Operations beyond the core: the generic ones in `grader.worker.ops.<op>`, a chapter's (`<chapter>/
+    <op>`, a registered chapter only) in its package's `ops/<op>.py`; each module has `handle`."""
+    if "/" in op:
+        from grader.chapters.registry import chapter_of_op
+
+        chapter, name = chapter_of_op(op)
+        module_name = f"{chapter.package}.ops.{name}"
+    elif op.isidentifier():
+        module_name = f"grader.worker.ops.{op}"
+    else:
         raise ValueError(f"unknown operation {op!r}")
     try:
-        module = importlib.import_module(f"grader.worker.ops.{op}")
+        module = importlib.import_module(module_name)
     except ModuleNotFoundError:
         raise ValueError(f"unknown operation {op!r}") from None
     return module.handle

