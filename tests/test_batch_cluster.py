@@ -20,6 +20,8 @@ from conftest import ROOT, SOLUTION, STUBS
 
 from grader.batch.discovery import safe_name
 from grader.cli import run
+from grader.options import GradingOptions
+from grader.worker.limits import Limits
 
 SOLVED = SOLUTION.read_text()
 SHEET = (ROOT / "solutions" / "ch6_questionnaire.md").read_text()
@@ -163,18 +165,17 @@ def test_each_worker_keeps_one_warm_grading_process_for_all_its_tasks(tmp_path):
     from grader.batch.discovery import discover
     from grader.batch.runner import _record_of, plan
     from grader.batch.store import Store
-    from grader.chapters import CH6
+    from grader.chapters import get_chapter
 
     root = tmp_path / "class"
     root.mkdir()
     for name in ("ann", "ben", "cat", "dan"):
         (root / f"{name}.py").write_text(SOLVED if name != "dan" else STUBS.read_text())
-    settings = {"chapter": "ch6", "only": ["binary_cross_entropy"], "skip": [], "timeout": 10.0,
-                "memory_mb": 400, "load_timeout": 60.0, "timing": False, "bear_budget": 600.0,
-                "cell_timeout": None}
+    settings = GradingOptions.build(only=["binary_cross_entropy"], timing=False,
+                                    limits=Limits(timeout=10.0, memory_mb=400)).to_dict()
     store = Store(tmp_path / "out")
     (tmp_path / "snapshots").mkdir()
-    tasks, _ = plan(discover(root, CH6), store, settings=settings, records={},
+    tasks, _ = plan(discover(root, get_chapter("ch6")), store, settings=settings, records={},
                     snapshots=tmp_path / "snapshots")
     replies = {}
     pool = ClusterPool("local:2", options={**settings, "max_time": 300.0}, say=lambda line: None)
@@ -254,8 +255,9 @@ def test_a_worker_killed_mid_batch_loses_no_learner(tmp_path, monkeypatch):
     try:
         thread.start()
         outcome = run_batch(root, out=tmp_path / "out",
-                            options=BatchOptions(only=["bce"], timing=False, timeout=10.0,
-                                                 memory_mb=400, scheduler=cluster.scheduler_address),
+                            options=BatchOptions(grading=GradingOptions.build(
+                                only=["bce"], timing=False, limits=Limits(timeout=10.0, memory_mb=400)),
+                                scheduler=cluster.scheduler_address),
                             progress=Progress(0, quiet=True))
         stop.set()
         thread.join()
