@@ -89,6 +89,10 @@ class GradingOptions:
         """Whether this run grades the exercise (or the questionnaire) of that name."""
         return (not self.only or name in self.only) and name not in self.skip
 
+    def trains(self) -> bool:
+        """This run grades a training exercise (minutes on a CPU; GPU workers take it on a cluster)."""
+        return any(e.slow and self.selects(e.name) for e in self.chapter_object.exercises)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; `from_dict` gives back an equal object. Also part of batch's resume key."""
         return {"chapter": self.chapter, "only": sorted(self.only or ()), "skip": sorted(self.skip),

@@ -233,6 +233,5 @@ def _max_time(options: BatchOptions) -> float:
         return options.max_time
     grading = options.grading
     ch = grading.chapter_object
-    trains = any(e.slow and grading.selects(e.name) for e in ch.exercises)
     budgets = sum(grading.option(o.name) for o in ch.options if o.budget)
-    return TRUSTED_MARGIN + (budgets if trains else 0.0)
+    return TRUSTED_MARGIN + (budgets if grading.trains() else 0.0)

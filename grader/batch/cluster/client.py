@@ -31,15 +31,16 @@ TICK = 0.5
 
 
 def trains(options: dict) -> bool:
-    """This batch trains the bear classifier (exercise 8)."""
-    bear = "train_bear_classifier"
-    return bear not in options["skip"] and (not options["only"] or bear in options["only"])
+    """This batch grades one of the chapter's training exercises."""
+    from grader.options import GradingOptions
+
+    return GradingOptions.from_dict(options).trains()
 
 
 def placement(workers: dict[str, dict], options: dict) -> tuple[int, dict]:
     """Where this batch's tasks go, and how many may be in flight at once (one per free seat).
 
-    With workers started with `--resources GPU=N`: a batch that trains (exercise 8) or times (the
+    With workers started with `--resources GPU=N`: a batch that trains (a chapter's training exercise) or times (the
     timed tests, which on a GPU time the CUDA runs) goes to them only, one task per GPU, so every
     learner is timed and trained on the same kind of device; any other batch prefers the CPU-only
     workers and spills onto the GPU ones. Without GPU workers, every worker thread takes a task."""
