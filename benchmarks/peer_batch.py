@@ -1,0 +1,119 @@
+"""Benchmark: one class of 20 chapter-6 notebooks graded by `grader batch`, wall and CPU per notebook.
+
+The class (issue 17): 12 correct notebooks, 4 with a wrong function, 2 with a cell that hangs (a
+sleep past `--cell-timeout`, so it costs wall time, not CPU) and 2 with a cell that kills its kernel
+(the notebook runs again in a fresh kernel). Two variants of the same class: `torch` notebooks import
+only torch; `fastai` notebooks start, as the book's do, with `from fastai.vision.all import *`.
+Each is graded with `grader batch --no-timing --skip bear` at `-j 1` and `-j 2`, from a cold start
+(the slots, their zygotes and kernel templates are part of the figure). CPU time is that of the
+batch and every process under it (user + system, from the kernel's accounting of waited-for
+children): less sensitive than wall time to the load of a shared machine.
+`--cold` grades with cold kernels (GRADER_WARM_KERNELS=off: a new interpreter per notebook), the
+figure before issue 17. Targets: CPU per notebook <= 1.6 s (torch), <= 2.5 s (fastai).
+Run: .venv/bin/python benchmarks/peer_batch.py [--kinds torch,fastai] [--jobs 1,2] [--cold] [--json P]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLVED = (ROOT / "solutions" / "ch6.py").read_text().split("\n\n\ndef train_bear_classifier")[0]
+HEADS = {"torch": "import torch\nimport torch.nn.functional as F",
+         "fastai": "from fastai.vision.all import *"}
+WRONG = [
+    "def binary_cross_entropy(inputs, targets):\n"
+    "    return -torch.where(targets == 1, inputs, 1 - inputs).log().mean()",
+    "def sigmoid_range(x, lo, hi):\n    return torch.sigmoid(x) * (hi + lo) + lo",
+    "def accuracy_multi(inp, targ, thresh=0.5, sigmoid=True):\n"
+    "    return (inp.argmax(dim=-1) == targ.argmax(dim=-1)).float().mean()",
+    "def is_valid_person(o):\n    return '13' in str(o)",
+]
+HANG = "import time\ntime.sleep(3600)"
+CRASH = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+TARGETS = {"torch": 1.6, "fastai": 2.5}
+CELL_TIMEOUT = 5
+
+
+def learner_cells(i: int, kind: str) -> list[str]:
+    cells = [HEADS[kind], SOLVED]
+    if i in (3, 8, 13, 18):
+        cells.append(WRONG[i // 5])
+    elif i in (6, 16):
+        cells.insert(1, HANG)
+    elif i in (11, 19):
+        cells.insert(2, CRASH)
+    return cells
+
+
+def make_class(folder: Path, kind: str, n: int = 20) -> None:
+    import nbformat
+
+    folder.mkdir(parents=True)
+    for i in range(n):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# Chapter 6, learner {i}")] + \
+            [nbformat.v4.new_code_cell(c) for c in learner_cells(i, kind)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        (folder / f"learner{i:02d}.ipynb").write_text(nbformat.writes(nb))
+
+
+def batch(folder: Path, out: Path, jobs: int, cold: bool) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (this batch and all under it) and the batch's summary line."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if cold:
+        env["GRADER_WARM_KERNELS"] = "off"
+    cmd = [sys.executable, "-m", "grader", "batch", str(folder), "--out", str(out), "--skip", "bear",
+           "--no-timing", "--quiet", "--jobs", str(jobs), "--cell-timeout", str(CELL_TIMEOUT),
+           "--memory", "4096"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        sys.exit(f"grader batch failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kinds", default="torch,fastai")
+    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--n", type=int, default=20)
+    parser.add_argument("--cold", action="store_true", help="cold kernels (the figure before)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="peer-batch-"))
+    rows = []
+    try:
+        for kind in args.kinds.split(","):
+            make_class(work / kind, kind, args.n)
+            for jobs in map(int, args.jobs.split(",")):
+                out = work / f"out-{kind}-{jobs}"
+                wall, cpu, summary = batch(work / kind, out, jobs, args.cold)
+                gradebook = (out / "gradebook.csv").read_text().splitlines()
+                rows.append({"kind": kind, "jobs": jobs, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+                             "wall_per_nb": round(wall / args.n, 2), "cpu_per_nb": round(cpu / args.n, 2),
+                             "rows": len(gradebook) - 1, "summary": summary})
+                print(f"{kind:>6} -j {jobs}: wall {wall:6.1f} s ({wall / args.n:4.2f}/nb), CPU {cpu:6.1f} s "
+                      f"({cpu / args.n:4.2f}/nb, target <= {TARGETS[kind]}) {'cold' if args.cold else 'warm'}"
+                      f" kernels; {summary}", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
