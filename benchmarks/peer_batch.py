@@ -16,6 +16,7 @@ Run: .venv/bin/python benchmarks/peer_batch.py [--kinds torch,fastai] [--jobs 1,
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import resource
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,13 +104,16 @@ def main() -> None:
             for jobs in map(int, args.jobs.split(",")):
                 out = work / f"out-{kind}-{jobs}"
                 wall, cpu, summary = batch(work / kind, out, jobs, args.cold)
-                gradebook = (out / "gradebook.csv").read_text().splitlines()
+                with open(out / "gradebook.csv", newline="") as handle:
+                    gradebook = list(csv.DictReader(handle))
+                statuses = dict(Counter(r.get("status", "?") for r in gradebook))
+                scores = sorted(Counter(r.get("score", r.get("total", "?")) for r in gradebook).items())
                 rows.append({"kind": kind, "jobs": jobs, "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
                              "wall_per_nb": round(wall / args.n, 2), "cpu_per_nb": round(cpu / args.n, 2),
-                             "rows": len(gradebook) - 1, "summary": summary})
+                             "statuses": statuses, "scores": scores, "summary": summary})
                 print(f"{kind:>6} -j {jobs}: wall {wall:6.1f} s ({wall / args.n:4.2f}/nb), CPU {cpu:6.1f} s "
                       f"({cpu / args.n:4.2f}/nb, target <= {TARGETS[kind]}) {'cold' if args.cold else 'warm'}"
-                      f" kernels; {summary}", flush=True)
+                      f" kernels; statuses {statuses}, scores {scores}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
