@@ -10,7 +10,10 @@ batch and every process under it (user + system, from the kernel's accounting of
 children): less sensitive than wall time to the load of a shared machine.
 `--cold` grades with cold kernels (GRADER_WARM_KERNELS=off: a new interpreter per notebook), the
 figure before issue 17. Targets: CPU per notebook <= 1.6 s (torch), <= 2.5 s (fastai).
-Run: .venv/bin/python benchmarks/peer_batch.py [--kinds torch,fastai] [--jobs 1,2] [--cold] [--json P]
+`--py N`: instead, the marginal cost of a `.py` submission: classes of 10 and N `.py` files
+(`benchmarks/batch_speed.py`'s) graded at each `--jobs`; marginal = (N-class - 10-class) / (N - 10),
+in wall and CPU seconds (issue 17: target <= 0.5 s; 0.95 s before).
+Run: .venv/bin/python benchmarks/peer_batch.py [--kinds torch,fastai] [--jobs 1,2] [--cold] [--py N] [--json P]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
 SOLVED = (ROOT / "solutions" / "ch6.py").read_text().split("\n\n\ndef train_bear_classifier")[0]
 HEADS = {"torch": "import torch\nimport torch.nn.functional as F",
          "fastai": "from fastai.vision.all import *"}
@@ -94,10 +98,19 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--cold", action="store_true", help="cold kernels (the figure before)")
+    parser.add_argument("--py", type=int, default=0, help="measure the .py marginal with this class size")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="peer-batch-"))
     rows = []
+    if args.py:
+        try:
+            rows = py_marginal(work, args.py, [int(j) for j in args.jobs.split(",")])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2))
+        return
     try:
         for kind in args.kinds.split(","):
             make_class(work / kind, kind, args.n)
@@ -118,6 +131,29 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
+
+
+def py_marginal(work: Path, n: int, jobs_list: list[int]) -> list[dict]:
+    from batch_speed import make_class as make_py_class
+
+    paths = make_py_class(work / "py", n)
+    small = work / "py10"
+    small.mkdir()
+    for path in paths[:10]:
+        shutil.copy(path, small / path.name)
+    rows = []
+    for jobs in jobs_list:
+        wall10, cpu10, _ = batch(small, work / f"out10-{jobs}", jobs, False)
+        wall, cpu, summary = batch(work / "py", work / f"out-{jobs}", jobs, False)
+        row = {"jobs": jobs, "n": n, "wall_10": round(wall10, 1), "cpu_10": round(cpu10, 1),
+               "wall_n": round(wall, 1), "cpu_n": round(cpu, 1),
+               "marginal_wall": round((wall - wall10) / (n - 10), 2),
+               "marginal_cpu": round((cpu - cpu10) / (n - 10), 2)}
+        rows.append(row)
+        print(f".py -j {jobs}: 10 in {wall10:.1f} s ({cpu10:.1f} s CPU), {n} in {wall:.1f} s ({cpu:.1f} s CPU): "
+              f"marginal {row['marginal_wall']:.2f} s wall, {row['marginal_cpu']:.2f} s CPU (target <= 0.5); "
+              f"{summary}", flush=True)
+    return rows
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ def warm_up(chapter: str) -> None:
     from grader.suite.runner import collect_suite
 
     collect_suite(get_chapter(chapter).suite)  # the test modules, and all that they import
-    for optional in ("grader.report", "grader.notebook", "grader.questionnaire"):
+    for optional in ("grader.report", "grader.notebook", "grader.notebook.template", "grader.questionnaire"):
         try:
             importlib.import_module(optional)
         except ImportError:
