@@ -188,6 +188,10 @@ class Slot:
                 if self.kernels is not None:
                     self.kernels.close()
                 self.kernels = template.start()
+                began = time.monotonic()
+                self.kernels.ready()
+                print(f"kernel template {self.kernels.proc.pid} ready in {time.monotonic() - began:.1f} s "
+                      f"(preloaded {', '.join(self.kernels.preloaded)})", file=sys.stderr, flush=True)
             return self.kernels.attach()
         except Exception as exc:  # grading goes on with cold kernels; the slot's log says why
             print(f"kernel template unavailable ({type(exc).__name__}: {exc})", file=sys.stderr,
