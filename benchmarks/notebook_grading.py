@@ -20,6 +20,16 @@ kernel forked from a warm template (as a batch slot does: `grader.notebook.templ
 CPU figures are this process's and its waited-for children's (the kernels of the warm template are
 its children: counted when it closes, so warm CPU is given for the whole set of runs).
 Run: .venv/bin/python benchmarks/notebook_grading.py [--runs 3]
+
+Figures (2 runs, 2 shared cores, load average ~9; wall medians in s, cold -> warm):
+  process start-up 4.9 (CPU 1.9); kernel imports 7.2 (CPU 2.3), with fastai 15.7 (CPU 5.5);
+  torch notebook:  kernel start 4.52 -> 1.42, cells 0.30 -> 0.29, connect 0.02 -> 0.03,
+                   suite + teardown 5.1 -> 3.2, report 0.13 -> 0.02; CPU per grading 3.83 -> 2.47
+                   (warm CPU includes the template's own start, 1.2 s a run here, once per slot in a batch)
+  fastai notebook: kernel start 4.67 -> 0.75, cells 11.40 -> 0.11, suite + teardown 2.5 -> 1.8;
+                   CPU per grading 5.56 -> 3.44 (the template's fastai import, once, included)
+  Of a warm kernel's start, ~1.3 s wall is copying the generated data sets into its folder (2 000
+  files), overlapped in a batch with the previous notebook's grading (kernels start ahead).
 """
 
 from __future__ import annotations
