@@ -6,17 +6,20 @@ sleep past `--cell-timeout`, so it costs wall time, not CPU) and 2 with a cell t
 only torch; `fastai` notebooks start, as the book's do, with `from fastai.vision.all import *`.
 Each is graded with `grader batch --no-timing --skip bear` at `-j 1` and `-j 2`, from a cold start
 (the slots, their zygotes and kernel templates are part of the figure). CPU time is that of the
-batch and every process under it (user + system, from the kernel's accounting of waited-for
-children, this process being the subreaper of all the batch starts): less sensitive than wall time to the load of a shared machine.
+batch and every process under it (user + system of waited-for children; this process is the
+subreaper of all the batch starts, so what zygotes reaped is counted too): less sensitive than
+wall time to the load of a shared machine.
 `--cold` grades with cold kernels (GRADER_WARM_KERNELS=off: a new interpreter per notebook), the
 figure before issue 17. Targets: CPU per notebook <= 1.6 s (torch), <= 2.5 s (fastai).
 Figures (2-core machine shared by ~7 people, load average 6-10; 4 Dec 2026), per notebook:
   before (cold kernels):  torch -j 1  7.46 s wall, 4.94 s CPU;  torch -j 2  6.46 s wall, 5.02 s CPU;
-                          fastai -j 1 21.83 s wall, 10.27 s CPU (its 5 s cell timeout cut some
-                          cold `import fastai` cells: one more learner failed than warm)
-  after (warm kernels):   torch -j 1  5.24 s wall, 0.98 s CPU;  torch -j 2  3.26 s wall, 1.32 s CPU;
-                          fastai -j 1  3.11 s wall, 1.15 s CPU; fastai -j 2  2.35 s wall, 1.10 s CPU
-  (wall includes the two hangs' 5 s cell timeouts; scores are identical, cold and warm, for torch.)
+                          fastai -j 1 21.83 s wall, 10.27 s CPU (the 5 s cell timeout cut some cold
+                          `import fastai` cells: one more learner failed than warm). Measured before
+                          the subreaper: the slots' .py zygotes (~2 s each) are missing, ~0.1-0.2 s.
+  after (warm kernels):   torch -j 1  6.40 s wall, 2.64 s CPU;  torch -j 2  5.36 s wall, 2.90 s CPU;
+                          fastai -j 1  3.70 s wall, 2.38 s CPU; fastai -j 2  3.02 s wall, 2.62 s CPU
+  (wall includes the two hangs' 5 s cell timeouts; the scores are identical, cold and warm. Fixed
+  costs, ~10 s CPU a slot: the slot's imports, its .py zygote, the kernel template.)
 `--py N`: instead, the marginal cost of a `.py` submission: classes of 10 and N `.py` files
 (`benchmarks/batch_speed.py`'s) graded at each `--jobs`; marginal = (N-class - 10-class) / (N - 10),
 in wall and CPU seconds (issue 17: target <= 0.5 s; 0.95 s before).
