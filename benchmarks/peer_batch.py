@@ -18,8 +18,11 @@ Figures (2-core machine shared by ~7 people, load average 6-10; 4 Dec 2026), per
                           the subreaper: the slots' .py zygotes (~2 s each) are missing, ~0.1-0.2 s.
   after (warm kernels):   torch -j 1  6.40 s wall, 2.64 s CPU;  torch -j 2  5.36 s wall, 2.90 s CPU;
                           fastai -j 1  3.70 s wall, 2.38 s CPU; fastai -j 2  3.02 s wall, 2.62 s CPU
+  with the data sets copied by cp (same day):  torch -j 1  5.18 s wall, 2.37 s CPU;
+                          torch -j 2  3.29 s wall, 2.76 s CPU
   (wall includes the two hangs' 5 s cell timeouts; the scores are identical, cold and warm. Fixed
   costs, ~10 s CPU a slot: the slot's imports, its .py zygote, the kernel template.)
+  .py marginal (--py 30 --jobs 2): 1.18 s CPU (1.23 s wall); with the cp copy 1.07 s CPU (0.69 s wall).
 `--py N`: instead, the marginal cost of a `.py` submission: classes of 10 and N `.py` files
 (`benchmarks/batch_speed.py`'s) graded at each `--jobs`; marginal = (N-class - 10-class) / (N - 10),
 in wall and CPU seconds (issue 17: target <= 0.5 s; 0.95 s before).
