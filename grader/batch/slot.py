@@ -60,6 +60,7 @@ def warm_up(chapter: str) -> None:
     collect_suite(ch.suite)  # the test modules, and all that they import
     import grader.notebook  # noqa: F401
     import grader.questionnaire  # noqa: F401
+    import grader.notebook.template  # noqa: F401
 
 
 def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
@@ -81,17 +82,33 @@ def limits_of(options: dict):
     return GradingOptions.from_dict(options).limits
 
 
-def child_main(task: dict, options: dict, zygote, go: int | None) -> None:
+def notebook_preloads(task: dict) -> list[str]:
+    """What the template imports before forking this task's kernel (fastai for book notebooks)."""
+    from grader.notebook import template
+    from grader.notebook.reading import read_notebook
+
+    try:
+        return template.notebook_preloads(read_notebook(Path(task["file"]))[0])
+    except Exception:  # an unreadable notebook is reported by its grading, not here
+        return []
+
+
+def child_main(task: dict, options: dict, zygote, go: int | None, kernels=None) -> None:
     """The forked child. With `go`, the task is a notebook queued behind another: start its kernel
-    now, then wait for the word to grade (end of stream: the slot gave it up)."""
+    now, then wait for the word to grade (end of stream: the slot gave it up). `kernels`: this
+    child's channel to the slot's kernel template (its kernels are forked warm)."""
     code = 0
     try:
         die_with_parent()
+        if kernels is not None:
+            from grader.notebook import template
+
+            template.use(kernels)
         kernel = None
         if go is not None:
             from grader.notebook import start_kernel
 
-            kernel = start_kernel(limits=limits_of(options))
+            kernel = start_kernel(limits=limits_of(options), preload=notebook_preloads(task))
             print(f"kernel started ahead for {task['safe']}", file=sys.stderr, flush=True)
             if os.read(go, 1) != b"g":
                 kernel.close()
@@ -123,6 +140,8 @@ class Slot:
     def __init__(self, options: dict, replies):
         self.options, self.replies = options, replies
         self.zygote = None
+        self.kernels = None
+        """The kernel template (`grader.notebook.template`), started with the first notebook."""
         self.current: Child | None = None
         self.queued: list[dict | Child] = []
 
@@ -140,6 +159,7 @@ class Slot:
     def fork(self, task: dict, *, ahead: bool = False) -> Child:
         if not ahead and (self.zygote is None or self.zygote.proc.poll() is not None):
             self.fresh_zygote()
+        channel = self.kernel_channel() if task["file"].endswith(".ipynb") else None
         go_r, go_w = os.pipe() if ahead else (None, None)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -148,10 +168,34 @@ class Slot:
             for other in [go_w] + [c.go for c in self.queued if isinstance(c, Child)]:
                 if other is not None:
                     os.close(other)  # another child's go signal must end when the slot closes it
-            child_main(task, self.options, self.zygote, go_r)
+            child_main(task, self.options, self.zygote, go_r, channel)
         if go_r is not None:
             os.close(go_r)
+        if channel is not None:
+            channel.close()  # the child's alone: the template ends its kernels when the child ends
         return Child(task=task, pid=pid, go=go_w)
+
+    def kernel_channel(self):
+        """A channel of its own to the kernel template for a notebook's child (None: cold kernels)."""
+        if os.environ.get("GRADER_WARM_KERNELS", "on") == "off":
+            return None
+        try:
+            if self.kernels is None or self.kernels.proc.poll() is not None:
+                from grader.notebook import template
+
+                if self.kernels is not None:
+                    self.kernels.close()
+                self.kernels = template.start()
+                began = time.monotonic()
+                self.kernels.ready()
+                print(f"kernel template {self.kernels.proc.pid} ready in {time.monotonic() - began:.1f} s "
+                      f"(preloaded {', '.join(self.kernels.preloaded)})", file=sys.stderr, flush=True)
+            return self.kernels.attach()
+        except Exception as exc:  # grading goes on with cold kernels; the slot's log says why
+            print(f"kernel template unavailable ({type(exc).__name__}: {exc})", file=sys.stderr,
+                  flush=True)
+            self.kernels = None
+            return None
 
     def receive(self, task: dict) -> None:
         if self.current is None:
@@ -256,8 +300,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         slot.serve(sys.stdin.fileno())
     finally:
-        if slot.zygote is not None:
-            slot.zygote.close()
+        for zygote in (slot.zygote, slot.kernels):
+            if zygote is not None:
+                zygote.close()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ either way: learner names and messages are untrusted text.
 
 from __future__ import annotations
 
+import functools
+
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -154,9 +156,14 @@ def environment():
     return shared()
 
 
+@functools.lru_cache(maxsize=1)
+def _index_template():
+    """Compiled once per process: the batch rewrites the index after every learner (issue 17)."""
+    return environment().from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
 def render_index(summary: dict[str, Any]) -> str:
-    template = environment().from_string(TEMPLATE.read_text(encoding="utf-8"))
-    return template.render(summary=summary)
+    return _index_template().render(summary=summary)
 
 
 def write_index(records: list[Record], *, store: Store, chapter: str, grader_version: str,

@@ -178,14 +178,29 @@ class KernelHandle:
         return text + ("\n... (more output not kept)" if more else "")
 
 
+def kernel_env_base() -> dict[str, str]:
+    """The environment every grading kernel has, whatever its folder (what a template imports under)."""
+    return {
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "http_proxy": NO_NETWORK_PROXY, "https_proxy": NO_NETWORK_PROXY,
+        "HTTP_PROXY": NO_NETWORK_PROXY, "HTTPS_PROXY": NO_NETWORK_PROXY,
+        "no_proxy": "", "NO_PROXY": "",
+    }
+
+
 def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data: str = "generated",
-                 cuda: bool | None = None, readable: list[Path] | tuple = ()) -> KernelHandle:
+                 cuda: bool | None = None, readable: list[Path] | tuple = (),
+                 preload: list[str] | tuple = ()) -> KernelHandle:
     """Launch a grading kernel and return its handle without waiting for it to be ready.
 
     `home` is the kernel's private working folder (made, and removed on close, when None): with the
     sandbox on, the only folder it may write, and with `readable` (read-only) the only ones it sees
     besides the Python environment. `data`: `generated` (the grader's data sets, no download) or
     `real` (the data sets in the user's own fastai cache, read-only).
+
+    Where this process has a kernel template (`grader.notebook.template.use`), the kernel is forked
+    from it, after it imported `preload` (e.g. fastai.vision.all) once; otherwise it is a new process.
     """
     if data not in DATA_CHOICES:
         from grader.errors import UsageError
@@ -225,11 +240,7 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
         "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
         "JUPYTER_DATA_DIR": str(home / ".jupyter" / "data"),
         "MPLCONFIGDIR": str(home / ".matplotlib"),
-        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "http_proxy": NO_NETWORK_PROXY, "https_proxy": NO_NETWORK_PROXY,
-        "HTTP_PROXY": NO_NETWORK_PROXY, "HTTPS_PROXY": NO_NETWORK_PROXY,
-        "no_proxy": "", "NO_PROXY": "",
+        **kernel_env_base(),
     })
     confine = {**sandbox.options_from_env(), "readable": [str(p) for p in readable]}
     from grader.worker import reaper
@@ -245,8 +256,21 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
             *(["--cuda"] if cuda else []), "-f", "{connection_file}",
             "--HistoryManager.hist_file=:memory:"]
     # IPC (Unix sockets in the kernel's folder), not TCP: the sandboxed kernel has no network at all.
-    km = AsyncKernelManager(connection_file=str(home / ".kernel.json"), transport="ipc",
-                            ip=str(home / ".kernel-ipc"))
+    from grader.notebook import template
+
+    warm = template.current()
+    if warm is not None:
+        warm.ready()
+        wanted = [m for m in preload if m not in warm.preloaded]
+        if wanted:  # once per template: tried and failed is not tried again
+            warm.preload(wanted)
+            warm.preloaded += wanted
+        km = template.ForkingKernelManager(connection_file=str(home / ".kernel.json"), transport="ipc",
+                                           ip=str(home / ".kernel-ipc"))
+        km.template = warm
+    else:
+        km = AsyncKernelManager(connection_file=str(home / ".kernel.json"), transport="ipc",
+                                ip=str(home / ".kernel-ipc"))
     km._kernel_spec = KernelSpec(argv=argv, display_name="grader python3", language="python",
                                  env={}, metadata={})
     log_path = home / ".kernel.log"

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from grader.notebook import execute
+from grader.notebook import execute, template
 from grader.notebook.kernel import KernelHandle, start_kernel
 from grader.results import Fault
 from grader.worker import wire
@@ -94,7 +94,8 @@ class NotebookWorker(Worker):
         if mode & 0o005 != 0o005:  # a sandboxed kernel runs as another user: let it reach its folder
             self.workdir.chmod(mode | 0o005)
         return start_kernel(home=self.workdir / f"kernel-{self._kernels}", limits=self.limits,
-                            data=self.data, cuda=self.cuda, readable=[self.workdir])
+                            data=self.data, cuda=self.cuda, readable=[self.workdir],
+                            preload=template.notebook_preloads(self.source_nb))
 
     def start(self) -> Fault | None:
         """Run the notebook in a fresh kernel and connect to it; returns the fault, None when ready."""

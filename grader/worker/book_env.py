@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +68,23 @@ def prepare(home: Path, data: str = "generated") -> BookHome:
 
 
 def copy_generated(fastai_home: Path) -> None:
-    """The generated data sets, writable by the graded process's user (fastai writes models/ there)."""
+    """The generated data sets, writable by the graded process's user (fastai writes models/ there).
+
+    Copied with `cp` and opened up with `chmod` where they are GNU's (issue 17: ~2 000 files, 0.5 s
+    of CPU per submission in Python, a few hundredths of a second so); otherwise in Python."""
     from grader.data import fastai_cache
 
+    source = fastai_cache.generated_home()  # made on first use
+    fastai_home = Path(fastai_home)
+    fastai_home.mkdir(parents=True, exist_ok=True)
+    try:  # links are copied as links, and chmod leaves them (and what they point at) alone
+        subprocess.run(["cp", "-R", "--no-preserve=mode,ownership", f"{source}/.", str(fastai_home)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["chmod", "-R", "a=rwX", str(fastai_home)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return
+    except (OSError, subprocess.CalledProcessError):
+        pass
     fastai_cache.copy_generated(fastai_home)
     open_up(fastai_home)
 

@@ -118,6 +118,33 @@ class Zygote:
             self._send({"op": "preload", "modules": modules}, [])
             return self._read_until("preloaded", 300).get("modules", [])
 
+    def attach(self) -> "Zygote":
+        """Another control channel to this zygote, for a process forked from this one (a batch slot's
+        grading child): its requests and replies never mix with another process's, and what it
+        started ends when it closes the channel (or dies). Closing it leaves the zygote running."""
+        self.ready()
+        mine, theirs = socket.socketpair()
+        with self._lock:
+            try:
+                self._send({"op": "attach"}, [theirs.fileno()])
+            finally:
+                theirs.close()
+        other = object.__new__(Zygote)
+        other.__dict__.update(self.__dict__)
+        other.control, other.exits, other._lock = mine, {}, threading.Lock()
+        other.confinement, other.attached = {}, True
+        return other
+
+    def run(self, module: str, argv: list[str], *, env: dict, cwd: str, output: int) -> int:
+        """Fork a child that runs `module.main(argv)` in its own session, in `cwd` with exactly `env`,
+        its stdin empty and its stdout and stderr on the file descriptor `output`; returns its pid."""
+        self.ready()
+        with self._lock:
+            self._send({"op": "run", "module": module, "argv": list(argv), "env": dict(env),
+                        "cwd": cwd}, [output])
+            reply = self._read_until("spawned", 30)
+        return int(reply["pid"])
+
     def _send(self, message: dict, fds: list[int]) -> None:
         data = json.dumps(message).encode()
         payload = wire.HEADER.pack(len(data)) + data
@@ -167,7 +194,13 @@ class Zygote:
                     self.exits[int(message["pid"])] = int(message["status"])
         return self.exits.pop(pid, None)
 
+    attached = False
+    """Whether this handle is a channel `attach` opened (closing it leaves the zygote running)."""
+
     def close(self) -> None:
+        if self.attached:
+            self.control.close()
+            return
         try:
             self.control.close()
         finally:

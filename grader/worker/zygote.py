@@ -5,6 +5,13 @@ child detaches into its own session (so the trusted side can kill its whole proc
 its limits, moves into a private working directory, and serves requests on the socket it was sent.
 Messages on the control socket: `spawn` (with two fds: the request socket and the output pipe) is
 answered by `spawned`; every reaped child is announced by `exited` with its wait status.
+
+`run` (with one fd: the output file) forks a child that runs a grader program as `python -m MODULE
+ARGV` would (`MODULE.main(ARGV)`, in its own session, folder and environment), so that a program
+such as a grading kernel (`grader.notebook.launch`) starts with torch and the rest already imported;
+it is answered by `spawned` too. `attach` (with one fd: a socket) opens another control channel: a
+batch slot gives one to each grading child, so that two children never read each other's replies;
+what was started through a channel is killed when that channel closes.
 """
 
 from __future__ import annotations
@@ -23,7 +30,10 @@ import time
 
 # Preloads must be modules from the environment, never from a submission's folder.
 ALLOWED_PRELOADS = ("torch", "numpy", "pandas", "PIL", "torchvision", "fastai", "matplotlib", "scipy",
-                    "sklearn", "fastcore")
+                    "sklearn", "fastcore", "ipykernel", "IPython", "matplotlib_inline", "zmq",
+                    "jupyter_client")
+RUNNABLE = ("grader.notebook.launch",)
+"""Programs `run` may start (each module has `main(argv)`)."""
 
 _HEADER = struct.Struct(">Q")
 
@@ -105,6 +115,41 @@ def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.soc
         os._exit(0)
 
 
+def _become_program(request: dict, out_fd: int, controls: list[socket.socket]) -> None:
+    """In the forked child: a session, folder and environment of its own, then `MODULE.main(argv)`."""
+    code = 0
+    try:
+        for sock in controls:
+            sock.close()
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        os.close(out_fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update({str(k): str(v) for k, v in request.get("env", {}).items()})
+        argv = [str(a) for a in request.get("argv", [])]
+        sys.argv = [request["module"], *argv]
+        importlib.import_module(request["module"]).main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="grader.worker.zygote")
     parser.add_argument("--fd", type=int, required=True)
@@ -121,43 +166,72 @@ def main(argv: list[str] | None = None) -> None:
     loaded = preload([m for m in args.preload.split(",") if m])
     _send(control, {"op": "ready", "pid": os.getpid(), "preloaded": loaded})
     children: set[int] = set()
+    owners: dict[int, socket.socket] = {}
+    """Child pid -> the control channel that started it (told when it ends)."""
+    channels = [control]
     last_sweep = time.monotonic()
     while True:
-        ready, _, _ = select.select([control], [], [], 0.05)
-        _reap(control, children)
+        ready, _, _ = select.select(channels, [], [], 0.05)
+        _reap(owners, children)
         if time.monotonic() - last_sweep > 0.5:
             sandbox.kill_orphans(children)
             last_sweep = time.monotonic()
-        if not ready:
-            continue
-        received = _recv_with_fds(control)
-        if received is None:
-            break
-        request, fds = received
-        if request.get("op") == "preload":
-            _send(control, {"op": "preloaded", "modules": preload(request.get("modules", []))})
-            for fd in fds:
-                os.close(fd)
-            continue
-        if request.get("op") != "spawn" or len(fds) != 2:
-            for fd in fds:
-                os.close(fd)
-            _send(control, {"op": "error", "message": "bad request"})
-            continue
+        if control in ready:  # the main channel first: its end ends everything
+            ready.remove(control)
+            ready.insert(0, control)
+        for channel in ready:
+            received = _recv_with_fds(channel)
+            if received is None:
+                if channel is control:
+                    for pid in list(children):
+                        _end_worker(pid, children)
+                    os._exit(0)
+                channels.remove(channel)
+                for pid in [p for p, owner in owners.items() if owner is channel]:
+                    del owners[pid]
+                    _end_worker(pid, children)
+                channel.close()
+                continue
+            _handle(channel, *received, channels=channels, children=children, owners=owners)
+
+
+def _handle(channel: socket.socket, request: dict, fds: list[int], *, channels: list[socket.socket],
+            children: set[int], owners: dict[int, socket.socket]) -> None:
+    op = request.get("op")
+    if op == "preload":
+        for fd in fds:
+            os.close(fd)
+        _send(channel, {"op": "preloaded", "modules": preload(request.get("modules", []))})
+        return
+    if op == "attach" and len(fds) == 1:
+        channels.append(socket.socket(fileno=fds[0]))
+        return
+    if op == "run" and len(fds) == 1 and request.get("module") in RUNNABLE:
+        pid = os.fork()
+        if pid == 0:
+            _become_program(request, fds[0], channels)
+        os.close(fds[0])
+    elif op == "spawn" and len(fds) == 2:
         chan_fd, out_fd = fds
         pid = os.fork()
         if pid == 0:
-            _become_worker(request, chan_fd, out_fd, control)
+            for other in channels:
+                if other is not channel:
+                    other.close()
+            _become_worker(request, chan_fd, out_fd, channel)
         os.close(chan_fd)
         os.close(out_fd)
-        children.add(pid)
-        _send(control, {"op": "spawned", "pid": pid, "token": request.get("token")})
-    for pid in children:
-        _end_worker(pid, children)
-    os._exit(0)
+    else:
+        for fd in fds:
+            os.close(fd)
+        _send(channel, {"op": "error", "message": "bad request"})
+        return
+    children.add(pid)
+    owners[pid] = channel
+    _send(channel, {"op": "spawned", "pid": pid, "token": request.get("token")})
 
 
-def _reap(control: socket.socket, children: set[int]) -> None:
+def _reap(owners: dict[int, socket.socket], children: set[int]) -> None:
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -169,8 +243,11 @@ def _reap(control: socket.socket, children: set[int]) -> None:
             continue  # an adopted orphan that died
         children.discard(pid)
         _end_worker(pid, children)
+        owner = owners.pop(pid, None)
+        if owner is None:
+            continue
         try:
-            _send(control, {"op": "exited", "pid": pid, "status": status})
+            _send(owner, {"op": "exited", "pid": pid, "status": status})
         except OSError:
             pass
 
