@@ -142,7 +142,7 @@ def test_batches_are_224(built):
 @pytest.mark.exercise(NAME)
 @pytest.mark.points(1)
 def test_batch_augmentation(built):
-    """Augments each batch: aug_transforms(size=224, min_scale=0.75)"""
+    """Augments each training batch as the chapter does"""
     facts, truth = facts_of(built)
     labels_right(facts, truth)
     tfms = facts.get("batch_tfms") or []

@@ -54,7 +54,7 @@ def as_pairs(got):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", list(CASES))
 def test_plan(learner, case):
-    """Stages from small to the final size, with batch sizes keeping size * size * bs constant"""
+    """Stages from small images to the final size, batch sizes growing as images shrink to keep memory per batch constant"""
     args = CASES[case]
     got = learner.call(NAME, *args, misconceptions=PLAN)
     pairs = as_pairs(got)
