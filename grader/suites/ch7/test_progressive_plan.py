@@ -61,11 +61,12 @@ def test_plan(learner, case):
     if pairs is None:
         raise Feedback(f"`{NAME}` returned a {type_name(got)}; it must return a list of (size, bs) "
                        "pairs of ints", got=render(got),
-                       hint="Return e.g. [(32, 512), (64, 128), (128, 32)]: use // (integer division) "
-                            "so sizes stay ints.")
+                       hint="Return a list with one (size, bs) tuple of ints per stage, smallest images "
+                            "first; integer division keeps the sizes ints.")
     expected = reference(*args)
     if pairs != expected:
         found = diagnose_plan(pairs, *args)
         raise Feedback(f"`{NAME}` returned the wrong plan", hint=found.hint if found else None,
-                       misconception=found.id if found else None, expected=render(expected),
+                       misconception=found.id if found else None, fix=found.fix if found else None,
+                       expected=render(expected),
                        got=render(pairs))
