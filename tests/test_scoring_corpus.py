@@ -3,8 +3,9 @@ the book's pipeline accepts score full marks, with a note saying what was accept
 
 `tests/corpus/garbage/`: constants, zeros, identity, always-equal objects, patched comparisons,
 all-True bools, `NotImplementedError`, an empty file (every exercise 1-7 each).
-`tests/corpus/garbage_ch5/`, `tests/corpus/garbage_ch7/`: the same kinds of garbage for every chapter 5 and
-chapter 7 exercise that trains nothing (the training exercises are graded by slow tests).
+`tests/corpus/garbage_ch5/`, `tests/corpus/garbage_ch7/`: constants, zeros, identity, always-equal
+objects, all-True bools, `NotImplementedError`, an empty file, for every chapter 5 and 7 exercise that
+trains nothing (the training exercises are graded by slow tests).
 `tests/corpus/equivalent/`: fastai's own metric, `.item()`, a tensor subclass, list/tuple/ndarray
 centres; each file grades the exercises its docstring's `expect-only:` names.
 """
