@@ -161,10 +161,12 @@ def test_batch_augmentation(built):
     crop = next((t for t in tfms if isinstance(t, dict) and t.get("type") == "RandomResizedCropGPU"), None)
     resized = any(isinstance(t, dict) and t.get("size") in ([224, 224], 224) for t in tfms)
     if crop is None and resized:
-        raise Feedback("the batches are resized to 224 pixels, but not randomly cropped", hint=HINTS["min_scale"], fix=FIXES["min_scale"],
+        raise Feedback("the batches are resized to 224 pixels, but not randomly cropped",
+                       hint=HINTS["min_scale"], fix=FIXES["min_scale"],
                        misconception="min_scale")
     if crop is None or crop.get("size") != [224, 224]:
-        raise Feedback("no random 224-pixel crop among the batch transforms", hint=HINTS["batch_size_missing"], fix=FIXES["batch_size_missing"],
+        raise Feedback("no random 224-pixel crop among the batch transforms",
+                       hint=HINTS["batch_size_missing"], fix=FIXES["batch_size_missing"],
                        misconception="batch_size_missing")
     if crop.get("min_scale") != 0.75:
         raise Feedback(f"the batch crop keeps as little as {crop.get('min_scale')} of an image",

@@ -55,7 +55,8 @@ def check_all(learner, name: str, cases: list[tuple[str, str]], misconceptions, 
         found = diagnose_all(got, misconceptions, [f for f, _ in cases])
         raise Feedback(f"`{name}({fname!r})` returned {value!r} ({len(wrong)} of {len(cases)} names wrong)",
                        expected=repr(expected), got=repr(value),
-                       hint=found.hint if found else None, fix=found.fix if found else None, misconception=found.id if found else None)
+                       hint=found.hint if found else None, fix=found.fix if found else None,
+                       misconception=found.id if found else None)
 
 
 def label_type(value, fname, expected):
