@@ -57,3 +57,21 @@ def test_overflow_is_named_in_the_stretch_test(grade_source):
     assert all(t.outcome in ("passed", "skipped") for t in tests if not t.stretch)
     stretch = [t for t in tests if t.stretch]
     assert stretch[0].outcome == "failed" and stretch[0].misconception == "overflow"
+
+
+def _code_of(fix):
+    """The backticked code spans of a fix (what a hint must not paste)."""
+    return [span for span in fix.split("`")[1::2] if len(span) > 8]
+
+
+def test_hints_do_not_paste_the_fix():
+    """A hint names the mistake; the literal fix lives apart (shown only with --reveal)."""
+    pairs = [(m.id, m.hint, m.fix) for group in (mc.LABEL, (mc.LABEL_FINDALL,), mc.SPECIES, mc.SOFTMAX_ALL,
+                                                 mc.LOG_SOFTMAX, mc.NLL, mc.CROSS_ENTROPY, mc.SUGGEST_LR,
+                                                 mc.LR_GROUPS)
+             for m in group if m.fix]
+    pairs += [(mid, mc.DATABLOCK[mid], fix) for mid, fix in mc.DATABLOCK_FIXES.items()]
+    pairs += [(mid, mc.FINE_TUNE_HINTS[mid], fix) for mid, fix in mc.FINE_TUNE_FIXES.items()]
+    assert len(pairs) >= 25
+    pasted = [(mid, span) for mid, hint, fix in pairs for span in _code_of(fix) if span in hint]
+    assert pasted == []

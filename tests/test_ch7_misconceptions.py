@@ -62,3 +62,19 @@ def test_misconception_is_named(grade_source, exercise, misconception):
     else:
         assert named[0].hint and len(named[0].hint) > 30
     assert {t.misconception for t in failed} - {None} == {misconception}, "no other mistake is named"
+
+
+def _code_of(fix):
+    """The backticked code spans of a fix (what a hint must not paste)."""
+    return [span for span in fix.split("`")[1::2] if len(span) > 8]
+
+
+def test_hints_do_not_paste_the_fix():
+    """A hint names the mistake; the literal fix lives apart (`Misconception.fix`, shown with --reveal)."""
+    groups = (mc.CHANNEL_MEAN, mc.CHANNEL_STD, mc.NORMALIZE, mc.DENORMALIZE, mc.PLAN, mc.TTA, mc.MIXUP_X,
+              mc.MIXUP_Y, mc.MIXUP_BATCH_X, mc.MIXUP_BATCH_Y, mc.LABEL_SMOOTHING,
+              (mc.PROGRESSIVE_NEW_LEARNER, mc.PROGRESSIVE_ONE_SIZE, mc.PROGRESSIVE_EPOCHS))
+    with_fix = [m for group in groups for m in group if m.fix]
+    assert len(with_fix) >= 20
+    pasted = [(m.id, span) for m in with_fix for span in _code_of(m.fix) if span in m.hint]
+    assert pasted == []

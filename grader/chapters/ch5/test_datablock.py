@@ -5,6 +5,8 @@ every breed) and reports what it yields: each image's label, the split, the voca
 after the item transforms, the batch transforms and the shapes of a training and a validation batch.
 Labels are checked against the breeds this process drew, by file name; every other check pays only
 when the labels are right (a DataBlock that yields the right shapes of wrong data earns nothing).
+The split, presizing and batch checks are structural (`property`): they pay in proportion to the
+label and vocab tests, as every chapter's structural tests do.
 """
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from grader.suite.feedback import Feedback
 from grader.suite.learner import fault_feedback
 from grader.chapters.ch5.misconceptions import DATABLOCK as HINTS
+from grader.chapters.ch5.misconceptions import DATABLOCK_FIXES as FIXES
 from grader.chapters.ch5.pets_data import ALL_BREEDS, make_pets, pet_names
 from grader.worker.client import WorkerFault
 from grader.chapters.ch5 import CHAPTER
@@ -95,6 +98,7 @@ def test_vocab(built):
 
 
 @pytest.mark.exercise(NAME)
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_random_split_with_seed(built):
     """Keeps 20% of the images for validation, the same ones on every build (seeded)"""
@@ -106,10 +110,11 @@ def test_random_split_with_seed(built):
                        hint="Use `RandomSplitter(seed=42)` (valid_pct defaults to 0.2).")
     if sorted(n for n, _ in valid) != facts.get("valid_again"):
         raise Feedback("building the DataBlock twice gave two different validation sets",
-                       hint=HINTS["no_seed"], misconception="no_seed")
+                       hint=HINTS["no_seed"], fix=FIXES["no_seed"], misconception="no_seed")
 
 
 @pytest.mark.exercise(NAME)
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_items_presized_to_460(built):
     """Presizing: every item is resized to 460 x 460 before batching"""
@@ -119,10 +124,12 @@ def test_items_presized_to_460(built):
     if shape != [3, 460, 460]:
         mid = "no_presizing" if isinstance(shape, list) and shape[-2:] == [224, 224] else None
         raise Feedback(f"an item has shape {shape} after the item transforms", expected="[3, 460, 460]",
-                       hint=HINTS["no_presizing"] if mid else "Use `item_tfms=Resize(460)`.", misconception=mid)
+                       hint=HINTS["no_presizing"] if mid else "Resize every item to 460 pixels before batching.",
+                       fix=FIXES["no_presizing"], misconception=mid)
 
 
 @pytest.mark.exercise(NAME)
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_batches_are_224(built):
     """Training and validation batches are 224 x 224 images with int64 breed indices"""
@@ -141,24 +148,27 @@ def test_batches_are_224(built):
 
 
 @pytest.mark.exercise(NAME)
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_batch_augmentation(built):
-    """Augments each batch: aug_transforms(size=224, min_scale=0.75)"""
+    """Augments each training batch as the chapter does"""
     facts, truth = facts_of(built)
     labels_right(facts, truth)
     tfms = facts.get("batch_tfms") or []
     kinds = [t.get("type") for t in tfms if isinstance(t, dict)]
     if "Flip" not in kinds or "Brightness" not in kinds:
-        raise Feedback(f"the batch transforms are {kinds}", hint=HINTS["no_augmentation"],
+        raise Feedback(f"the batch transforms are {kinds}", hint=HINTS["no_augmentation"], fix=FIXES["no_augmentation"],
                        misconception="no_augmentation")
     crop = next((t for t in tfms if isinstance(t, dict) and t.get("type") == "RandomResizedCropGPU"), None)
     resized = any(isinstance(t, dict) and t.get("size") in ([224, 224], 224) for t in tfms)
     if crop is None and resized:
-        raise Feedback("the batches are resized to 224 pixels, but not randomly cropped", hint=HINTS["min_scale"],
+        raise Feedback("the batches are resized to 224 pixels, but not randomly cropped",
+                       hint=HINTS["min_scale"], fix=FIXES["min_scale"],
                        misconception="min_scale")
     if crop is None or crop.get("size") != [224, 224]:
-        raise Feedback("no random 224-pixel crop among the batch transforms", hint=HINTS["batch_size_missing"],
+        raise Feedback("no random 224-pixel crop among the batch transforms",
+                       hint=HINTS["batch_size_missing"], fix=FIXES["batch_size_missing"],
                        misconception="batch_size_missing")
     if crop.get("min_scale") != 0.75:
         raise Feedback(f"the batch crop keeps as little as {crop.get('min_scale')} of an image",
-                       hint=HINTS["min_scale"], misconception="min_scale")
+                       hint=HINTS["min_scale"], fix=FIXES["min_scale"], misconception="min_scale")

@@ -12,7 +12,7 @@ import pytest
 
 from grader.suite.feedback import Feedback
 from grader.suite.learner import fault_feedback
-from grader.chapters.ch5.misconceptions import FINE_TUNE_HINTS
+from grader.chapters.ch5.misconceptions import FINE_TUNE_FIXES, FINE_TUNE_HINTS
 from grader.worker.client import WorkerFault
 from grader.chapters.ch5 import CHAPTER
 
@@ -137,7 +137,8 @@ def run_learner(learner, args) -> list[dict]:
 
         raise fault_feedback(NAME, _fault_from_error(reply.get("error") or {}))
     if reply.get("called_fine_tune") is not False:
-        raise Feedback(f"`{NAME}` calls `learn.fine_tune` itself", hint=FINE_TUNE_HINTS["calls_fine_tune"],
+        raise Feedback(f"`{NAME}` calls `learn.fine_tune` itself",
+                       hint=FINE_TUNE_HINTS["calls_fine_tune"], fix=FINE_TUNE_FIXES["calls_fine_tune"],
                        misconception="calls_fine_tune")
     return _as_phases(reply.get("phases"))
 
@@ -162,4 +163,5 @@ def test_runs_fine_tunes_schedule(learner, case):
             "not_unfrozen" if second != reference[-1]["trainable"] else None
     raise Feedback(f"`{NAME}` ran a different schedule from `learn.fine_tune{args}`",
                    expected=describe(reference), got=describe(got),
-                   hint=FINE_TUNE_HINTS.get(mid) if mid else None, misconception=mid)
+                   hint=FINE_TUNE_HINTS.get(mid) if mid else None,
+                   fix=FINE_TUNE_FIXES.get(mid) if mid else None, misconception=mid)

@@ -55,12 +55,13 @@ def check_all(learner, name: str, cases: list[tuple[str, str]], misconceptions, 
         found = diagnose_all(got, misconceptions, [f for f, _ in cases])
         raise Feedback(f"`{name}({fname!r})` returned {value!r} ({len(wrong)} of {len(cases)} names wrong)",
                        expected=repr(expected), got=repr(value),
-                       hint=found.hint if found else None, misconception=found.id if found else None)
+                       hint=found.hint if found else None, fix=found.fix if found else None,
+                       misconception=found.id if found else None)
 
 
 def label_type(value, fname, expected):
     if isinstance(value, list) and value == [expected]:
-        raise Feedback(f"`label_from_name({fname!r})` returned a list", hint=LABEL_FINDALL.hint,
+        raise Feedback(f"`label_from_name({fname!r})` returned a list", hint=LABEL_FINDALL.hint, fix=LABEL_FINDALL.fix,
                        misconception=LABEL_FINDALL.id, got=render(value), expected=repr(expected))
 
 

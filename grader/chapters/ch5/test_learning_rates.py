@@ -104,6 +104,7 @@ def test_suggest_lr(learner, case):
         which = "lr_min" if not math.isclose(got[0], expected[0], rel_tol=1e-5) else "lr_steep"
         raise Feedback(f"`{name}` returned the wrong {which}", expected=f"({expected[0]:.6g}, {expected[1]:.6g})",
                        got=f"({got[0]:.6g}, {got[1]:.6g})", hint=found.hint if found else None,
+                       fix=found.fix if found else None,
                        misconception=found.id if found else None)
 
 
@@ -144,4 +145,5 @@ def test_lr_groups(learner, case):
         found = _diagnose(got, LR_GROUPS, lr, n)
         raise Feedback(f"`{name}({render(lr)}, {n})` returned the wrong rates",
                        expected=", ".join(f"{v:.4g}" for v in expected), got=", ".join(f"{v:.4g}" for v in got),
-                       hint=found.hint if found else None, misconception=found.id if found else None)
+                       hint=found.hint if found else None, fix=found.fix if found else None,
+                       misconception=found.id if found else None)

@@ -117,6 +117,7 @@ def test_trains_and_predicts(run, request):
     learned(figures_of(run, request))
 
 
+@pytest.mark.property
 @pytest.mark.points(1)
 def test_uses_a_chapter_technique(run, request):
     """Uses normalization, mixup or label smoothing (checked once it has learned)"""

@@ -72,7 +72,7 @@ BATCH_WHAT = "the mixed batch and the mixed one-hot targets"
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", list(PAIR_CASES))
 def test_mixup_image(learner, case):
-    """The image is lam * x1 + (1 - lam) * x2"""
+    """Blends the two images with weight lam on the first"""
     args = pair_case(*PAIR_CASES[case], seed=len(case))
     x, _ = _pair(learner, "mixup", args, MIXUP_X + MIXUP_Y, PAIR_WHAT)
     expect_part(x, mixup_ref(*args)[0], name="mixup", part="image", inputs=args, misconceptions=MIXUP_X)
@@ -82,16 +82,16 @@ def test_mixup_image(learner, case):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", list(PAIR_CASES))
 def test_mixup_target(learner, case):
-    """The target is mixed with the same weights: lam * y1 + (1 - lam) * y2"""
+    """Blends the two targets with the same weights as the images"""
     args = pair_case(*PAIR_CASES[case], seed=len(case))
     _, y = _pair(learner, "mixup", args, MIXUP_X + MIXUP_Y, PAIR_WHAT)
     expect_part(y, mixup_ref(*args)[1], name="mixup", part="target", inputs=args, misconceptions=MIXUP_Y)
 
 
 @pytest.mark.exercise("mixup")
-@pytest.mark.points(1)
+@pytest.mark.feedback_only
 def test_mixup_inputs_unchanged(learner):
-    """Leaves both images and both targets unchanged (checked once the values are right)"""
+    """Leaves both images and both targets unchanged (reported by your own process: feedback only)"""
     args = pair_case((3, 4, 4), 4, 0.3, 5)
     out = learner.outcome("mixup", *args, return_args=True)
     if out.fault is not None:
@@ -106,7 +106,7 @@ def test_mixup_inputs_unchanged(learner):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", list(BATCH_CASES))
 def test_mixup_batch_images(learner, case):
-    """Each image i is lam[i] * xb[i] + (1 - lam[i]) * xb[perm[i]]"""
+    """Blends each image with its partner in the permutation, with its own weight"""
     args = batch_case(*BATCH_CASES[case], seed=len(case))
     x, _ = _pair(learner, "mixup_batch", args, MIXUP_BATCH_X + MIXUP_BATCH_Y, BATCH_WHAT)
     expect_part(x, mixup_batch_ref(*args)[0], name="mixup_batch", part="images", inputs=args,
@@ -117,7 +117,7 @@ def test_mixup_batch_images(learner, case):
 @pytest.mark.points(1)
 @pytest.mark.parametrize("case", list(BATCH_CASES))
 def test_mixup_batch_targets(learner, case):
-    """The targets are one-hot vectors mixed with the same weights (N x c floats)"""
+    """Blends the one-hot targets with the same weights as the images"""
     args = batch_case(*BATCH_CASES[case], seed=len(case))
     _, y = _pair(learner, "mixup_batch", args, MIXUP_BATCH_X + MIXUP_BATCH_Y, BATCH_WHAT)
     expect_part(y, mixup_batch_ref(*args)[1], name="mixup_batch", part="targets", inputs=args,
@@ -125,9 +125,9 @@ def test_mixup_batch_targets(learner, case):
 
 
 @pytest.mark.exercise("mixup_batch")
-@pytest.mark.points(1)
+@pytest.mark.feedback_only
 def test_mixup_batch_inputs_unchanged(learner):
-    """Leaves the batch, labels, permutation and weights unchanged (checked once the values are right)"""
+    """Leaves the batch, labels, permutation and weights unchanged (reported by your own process: feedback only)"""
     args = batch_case((6, 3, 4, 5), 10, 7)
     out = learner.outcome("mixup_batch", *args, return_args=True)
     if out.fault is not None:

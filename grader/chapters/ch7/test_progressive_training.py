@@ -99,20 +99,24 @@ def check_sizes(got, plan) -> None:
         return
     if not have:
         raise Feedback("the model of the Learner you were given never trained",
-                       hint="Train the Learner you were given, stage by stage: `learn.dls = get_dls(bs, "
-                            "size)`, then `learn.fit_one_cycle(epochs, lr)` (a new Learner with a new "
-                            "model trains something else).", misconception="did_not_train")
+                       hint="Train the Learner you were given, stage by stage, swapping its data for each "
+                            "stage (a new Learner with a new model trains something else).",
+                       misconception="did_not_train",
+                       fix="`learn.dls = get_dls(bs, size)`, then `learn.fit_one_cycle(epochs, lr)`")
     if have == want[:len(have)]:
         raise Feedback(f"the model trained on {len(have)} of the plan's {len(want)} stages",
-                       hint=PROGRESSIVE_NEW_LEARNER.hint, misconception=PROGRESSIVE_NEW_LEARNER.id)
+                       hint=PROGRESSIVE_NEW_LEARNER.hint, misconception=PROGRESSIVE_NEW_LEARNER.id,
+                       fix=PROGRESSIVE_NEW_LEARNER.fix)
     if all(s == INITIAL_SIZE for s, _ in have):
         raise Feedback("every epoch trained on the Learner's original DataLoaders",
-                       hint=PROGRESSIVE_ONE_SIZE.hint, misconception=PROGRESSIVE_ONE_SIZE.id)
+                       hint=PROGRESSIVE_ONE_SIZE.hint, misconception=PROGRESSIVE_ONE_SIZE.id,
+                       fix=PROGRESSIVE_ONE_SIZE.fix)
     if have == [(b, s) for s, b in want]:
         raise Feedback("the stages trained with image size and batch size swapped",
                        hint=PROGRESSIVE_ARGS_SWAPPED.hint, misconception=PROGRESSIVE_ARGS_SWAPPED.id)
     raise Feedback(f"the stages trained on (size, bs) {have[:8]}, the plan is {want}",
-                   hint="For each (size, bs, epochs) in order: `learn.dls = get_dls(bs, size)`, then train.")
+                   hint="Train the stages in the plan's order, each on its own size and batch size.",
+                   fix="for each (size, bs, epochs): `learn.dls = get_dls(bs, size)`, then train")
 
 
 @pytest.mark.points(2)
@@ -132,4 +136,5 @@ def test_stage_epochs(runs, request, case):
     for (size, bs, epochs), (_, _, trained) in zip(plan, got):
         if trained not in (epochs, epochs + 1):
             raise Feedback(f"the stage at {size} px trained {trained:g} epochs; the plan gives it {epochs}",
-                           hint=PROGRESSIVE_EPOCHS.hint, misconception=PROGRESSIVE_EPOCHS.id)
+                           hint=PROGRESSIVE_EPOCHS.hint, misconception=PROGRESSIVE_EPOCHS.id,
+                           fix=PROGRESSIVE_EPOCHS.fix)
