@@ -90,7 +90,7 @@ def train_bear_classifier(path):
 ''', training_budget=3)
     assert all(t.outcome == "failed" for t in tests.values())
     first = tests["test_trains_and_predicts"]
-    assert "longer than the time budget (3 s)" in first.message and "--bear-budget" in first.hint
+    assert "longer than the time budget (3 s)" in first.message and "--training-budget" in first.hint
 
 
 def test_pretrained_weights_get_a_clear_message(grade_source):

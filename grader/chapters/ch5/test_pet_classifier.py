@@ -2,75 +2,39 @@
 
 The worker trains the learner's classifier once (module fixture, op `ch5/train_pets`) and predicts on
 hidden images; the figures are computed here, in the trusted process, from the predictions alone.
-The time budget is the chapter's training budget (`--bear-budget` until chapters own their options).
+The time budget is the chapter's training budget (`--training-budget`).
 """
-
-import threading
-import time
 
 import pytest
 
+from grader.chapters.ch5 import CHAPTER, pets
 from grader.suite.feedback import Feedback
-from grader.suite.learner import fault_feedback
-from grader.chapters.ch5 import pets
-from grader.worker import codec
-from grader.worker.client import WorkerFault
-from grader.chapters.ch5 import CHAPTER
+from grader.suite.training import Training, train_and_predict
 
 NAME = "train_pet_classifier"
 PRETRAINED_HINT = ("Pretrained weights cannot be downloaded here: pass `pretrained=False` (train from "
                    "scratch); the grader's pets are small and simple enough for that.")
 
 
-def _ticker(say, budget: float, stop: threading.Event) -> None:
-    started = time.monotonic()
-    while not stop.wait(15):
-        say(f"training the pet classifier: {time.monotonic() - started:.0f} s of at most {budget:.0f} s")
-
-
-def _fault(reply):
-    from grader.worker.client import _fault_from_error
-
-    return _fault_from_error(reply.get("error") or {})
+TRAINING = Training(
+    name=NAME, what="the pet classifier", op=CHAPTER.op("train_pets"),
+    too_slow_hint="Train for fewer epochs or on smaller images (Resize(48) is enough here), with a small "
+                  "architecture and `num_workers=0`, or raise the budget with --training-budget.",
+    pretrained_hint=PRETRAINED_HINT)
 
 
 @pytest.fixture(scope="module")
 def run(learner, grading):
     """Train once and predict the hidden set; returns figures, or the Feedback every test reports."""
     learner.require(NAME)
-    budget = float(grading.options["training_budget"])
-    say = grading.options.get("progress") or (lambda message: None)
     train_dir = pets.make_training_set(grading.workdir / "oxford-iiit-pet")
     hidden = pets.make_hidden_set(grading.workdir / "hidden-pets")
-    say(f"training the pet classifier (time budget {budget:.0f} s)")
-    stop = threading.Event()
-    threading.Thread(target=_ticker, args=(say, budget, stop), daemon=True).start()
-    try:
-        reply = learner.worker.request({"op": CHAPTER.op("train_pets"), "path": str(train_dir),
-                                        "hidden": [str(f) for f in hidden.files]},
-                                       timeout=budget, during=f"training with `{NAME}`")
-    except WorkerFault as exc:
-        if exc.fault.kind == "timeout":
-            return {"feedback": Feedback(
-                f"training took longer than the time budget ({budget:.0f} s) and was stopped",
-                hint="Train for fewer epochs or on smaller images (Resize(48) is enough here), with a "
-                     "small architecture and `num_workers=0`.", misconception="too_slow", fault=exc.fault)}
-        return {"feedback": fault_feedback(NAME, exc.fault)}
-    finally:
-        stop.set()
-    if not reply.get("ok"):
-        fault = _fault(reply)
-        feedback = fault_feedback(NAME, fault)
-        if any(w in fault.message.lower() for w in ("pretrained", "download", "urlopen")):
-            feedback.hint = PRETRAINED_HINT
+    reply, feedback = train_and_predict(learner, grading, TRAINING, {
+        "path": str(train_dir), "hidden": [str(f) for f in hidden.files]}, len(hidden.files))
+    if feedback is not None:
         return {"feedback": feedback}
-    vocab = reply.get("vocab")
-    probs = codec.decode(reply.get("probs"))
-    if not isinstance(vocab, list) or not all(isinstance(v, str) for v in vocab) or \
-            not hasattr(probs, "shape") or tuple(probs.shape) != (len(hidden.files), len(vocab)):
-        return {"feedback": Feedback("the predictions on the hidden images have the wrong shape")}
-    return {"figures": pets.score(probs.float(), vocab, hidden), "loss": str(reply.get("loss")),
-            "train_seconds": reply.get("train_seconds")}
+    return {"figures": pets.score(reply["probs"], reply["vocab"], hidden),
+            "loss": str(reply.get("loss"))[:100], "train_seconds": reply.get("train_seconds")}
 
 
 def figures_of(run, request) -> pets.PetFigures:

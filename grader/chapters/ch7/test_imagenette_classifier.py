@@ -2,20 +2,14 @@
 
 The worker trains the learner's classifier once (module fixture) and predicts on hidden images; the
 figures are computed here, in the trusted process, from the predictions alone. The time budget is
-the run's training budget (`--bear-budget`, the one training-time option the commands have today).
+the run's training budget (`--training-budget`).
 """
-
-import threading
-import time
 
 import pytest
 
+from grader.chapters.ch7 import CHAPTER, imagenette
 from grader.suite.feedback import Feedback
-from grader.suite.learner import fault_feedback
-from grader.chapters.ch7 import imagenette
-from grader.worker import codec
-from grader.worker.client import WorkerFault
-from grader.chapters.ch7 import CHAPTER
+from grader.suite.training import Training, train_and_predict
 
 pytestmark = pytest.mark.exercise("train_imagenette")
 NAME = "train_imagenette"
@@ -23,56 +17,24 @@ PRETRAINED_HINT = ("Pretrained weights cannot be downloaded here: train from scr
                    "or a plain `Learner` with your own model); the grader's images are simple enough.")
 
 
-def _ticker(say, budget: float, stop: threading.Event) -> None:
-    started = time.monotonic()
-    while not stop.wait(15):
-        say(f"training the Imagenette classifier: {time.monotonic() - started:.0f} s of at most {budget:.0f} s")
-
-
-def _fault(reply):
-    from grader.worker.client import _fault_from_error
-
-    return _fault_from_error(reply.get("error") or {})
+TRAINING = Training(
+    name=NAME, what="the Imagenette classifier", op=CHAPTER.op("train_imagenette"),
+    too_slow_hint="Train for fewer epochs, on smaller images (Resize(32) is enough here) or with a "
+                  "smaller model, or raise the budget with --training-budget.",
+    pretrained_hint=PRETRAINED_HINT)
 
 
 @pytest.fixture(scope="module")
 def run(learner, grading):
     """Train once and predict the hidden set; returns figures, or the Feedback every test reports."""
     learner.require(NAME)
-    budget = float(grading.options["training_budget"])
-    say = grading.options.get("progress") or (lambda message: None)
     train_dir = imagenette.make_training_set(grading.workdir / "imagenette2-160")
     hidden = imagenette.make_hidden(grading.workdir / "hidden")
-    say(f"training the Imagenette classifier (time budget {budget:.0f} s)")
-    stop = threading.Event()
-    threading.Thread(target=_ticker, args=(say, budget, stop), daemon=True).start()
-    try:
-        reply = learner.worker.request({"op": CHAPTER.op("train_imagenette"), "path": str(train_dir),
-                                        "hidden": [str(f) for f, _ in hidden]},
-                                       timeout=budget, during=f"training with `{NAME}`")
-    except WorkerFault as exc:
-        if exc.fault.kind == "timeout":
-            return {"feedback": Feedback(
-                f"training took longer than the time budget ({budget:.0f} s) and was stopped",
-                hint="Train for fewer epochs, on smaller images (Resize(32) is enough here) or with a "
-                     "smaller model, or raise the budget with --bear-budget.", misconception="too_slow",
-                fault=exc.fault)}
-        return {"feedback": fault_feedback(NAME, exc.fault)}
-    finally:
-        stop.set()
-    if not reply.get("ok"):
-        feedback = fault_feedback(NAME, _fault(reply))
-        if any(w in feedback.message.lower() for w in ("pretrained", "download", "urlopen")):
-            feedback.hint = PRETRAINED_HINT
+    reply, feedback = train_and_predict(learner, grading, TRAINING, {
+        "path": str(train_dir), "hidden": [str(f) for f, _ in hidden]}, len(hidden))
+    if feedback is not None:
         return {"feedback": feedback}
-    try:
-        probs = codec.decode(reply["probs"])
-        vocab = [str(v) for v in reply["vocab"]][:1000]
-    except (KeyError, ValueError, TypeError):
-        return {"feedback": Feedback("the predictions on the hidden images could not be read")}
-    if not hasattr(probs, "shape") or tuple(probs.shape) != (len(hidden), len(vocab)):
-        return {"feedback": Feedback("the predictions on the hidden images have the wrong shape")}
-    figures = imagenette.score(probs, vocab, [w for _, w in hidden])
+    figures = imagenette.score(reply["probs"], reply["vocab"], [w for _, w in hidden])
     names = [str(n)[:100] for n in _listed(reply.get("batch_tfms")) + _listed(reply.get("callbacks"))
              + [reply.get("loss")]]
     used = sorted({imagenette.TECHNIQUES[n] for n in names if n in imagenette.TECHNIQUES})
