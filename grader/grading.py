@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import re
 import shutil
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -111,7 +110,7 @@ def grade(submission: Path, options: GradingOptions | None = None, *, answers: P
         zygote = Zygote()  # imports torch in the background while this process does the same
         owner.tell("folder", zygote.home)
     device, cuda = device_label()
-    workroot = Path(tempfile.mkdtemp(prefix="grader-run-"))
+    workroot = workspace.private_tempdir("grader-run-")
     owner.tell("folder", workroot)
     workdir = workroot / "work"
     workdir.mkdir()

@@ -23,7 +23,6 @@ import random
 import shutil
 import socket
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from pathlib import Path
 from grader.results import ExerciseResult, Fault
 from grader.worker.client import Worker, WorkerFault
 from grader.worker.limits import Limits
+from grader.worker.workspace import private_tempdir
 
 OFFICIAL = "grader check {chapter} your_notebook.ipynb"
 
@@ -138,7 +138,7 @@ def check(*names: str, chapter: str | None = None, namespace: dict | None = None
         result.notes.append("timed tests left out (timing=False): they count 0 of 0 here, unlike in "
                             "`grader check`")
     namespace, shell = _namespace(namespace)
-    workdir = Path(tempfile.mkdtemp(prefix="grader-selfcheck-"))
+    workdir = private_tempdir("grader-selfcheck-")
     worker = InKernelWorker(namespace, shell, workdir=workdir, limits=Limits(timeout=timeout))
     states = _random_states()  # the suite draws its inputs in this very process
     try:

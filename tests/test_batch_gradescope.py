@@ -117,3 +117,16 @@ def test_gradescope_command_errors_are_sentences(tmp_path, capsys):
     assert run(["gradescope", "ch6", "-o", str(tmp_path / "c.zip"), "--skip", "bear"]) == 0
     out = capsys.readouterr().out
     assert "c.zip" in out and "upload it" in out and (tmp_path / "c.zip").is_file()
+
+
+def test_an_installed_grader_without_a_checkout_describes_its_project_from_its_metadata(tmp_path):
+    """In an install from a wheel (tox, a course server) no pyproject.toml lies beside the package:
+    the zip's project file is written from the installed distribution (name, version, dependencies)."""
+    import tomllib
+
+    from grader.batch.autograder import _pyproject_text
+
+    project = tomllib.loads(_pyproject_text(tmp_path))
+    assert project["project"]["name"] == "fastbook-grader"
+    assert any(d.startswith("torch") for d in project["project"]["dependencies"])
+    assert project["project"]["scripts"]["grader"] == "grader.cli:run"

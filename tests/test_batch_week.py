@@ -84,14 +84,14 @@ def test_canvas_export_is_read_into_the_roster_names(canvas):
     assert set(rows) == {"Alice Smith", "Bob Jones", "Frank Doe", "Gina Never", "Hana Lee",
                          "Carol King", "Dan Wu"}  # the last two are in the Moodle class below
     assert rows["Alice Smith"]["id"] == "12" and rows["Alice Smith"]["email"] == "alice@uni.example"
-    assert rows["Alice Smith"]["sigmoid_range"] == "9" and rows["Alice Smith"]["questionnaire"] != ""
+    assert rows["Alice Smith"]["sigmoid_range"] == "8" and rows["Alice Smith"]["questionnaire"] != ""
     assert rows["Bob Jones"]["late"] == "yes" and rows["Alice Smith"]["late"] == "no"
     assert "README.txt" in canvas["run"].stderr and "ignored" in canvas["run"].stderr
 
 
 def test_helper_file_is_importable_by_the_graded_file(canvas):
     hana = canvas["rows"]["Hana Lee"]
-    assert hana["status"] == "passed" and hana["sigmoid_range"] == "9"
+    assert hana["sigmoid_range"] == "8" and hana["questionnaire"] == "not submitted"  # no sheet: 0 of its points
     assert "mathutils" in hana["notes"] and "helper" in hana["notes"]
 
 
@@ -119,7 +119,7 @@ def test_review_queue_names_the_empty_file_and_the_similar_pair(canvas):
 
 def test_override_reaches_gradebook_report_and_results_json(canvas):
     bob = canvas["rows"]["Bob Jones"]
-    assert bob["sigmoid_range"] == "9" and bob["total"] == "4"  # the exercise as graded, the total set
+    assert bob["sigmoid_range"] == "8" and bob["total"] == "4"  # the exercise as graded, the total set
     assert "copied work" in bob["overrides"]
     book = json.loads((canvas["out"] / "gradebook.json").read_text())
     entry = next(learner for learner in book["learners"] if learner["learner"] == "Bob Jones")
@@ -179,7 +179,7 @@ def test_moodle_folders_with_helpers_and_a_stub(tmp_path):
     assert rows["Dan Wu"]["submission"].endswith("solution.py") and rows["Dan Wu"]["status"] == "passed"
     assert rows["Carol King"]["empty"] == "stub-only" and rows["Carol King"]["id"] == "21"
     moodle = {r["Identifier"]: r for r in read_csv(out / "export-moodle.csv")}
-    assert moodle["Participant 22"]["Grade"] == "44" and moodle["Participant 21"]["Grade"] == "0"
+    assert moodle["Participant 22"]["Grade"] == "43" and moodle["Participant 21"]["Grade"] == "0"
 
 
 def test_gradescope_export_with_metadata_and_deadline(tmp_path):
@@ -228,7 +228,7 @@ def test_autograder_zip_grades_a_submission_in_a_simulated_autograder_tree(tmp_p
     assert run.returncode == 0, run.stderr
     results = json.loads((root / "results" / "results.json").read_text())
     assert schema_problems(results) == []
-    assert results["score"] == 9 and results["output_format"] == "md"
+    assert results["score"] == 8 and results["output_format"] == "md"
     assert all(t["status"] == "passed" for t in results["tests"])
     (root / "submission" / "ch6.py").write_text("")  # an empty submission: 0 and a reason, still JSON
     run = subprocess.run(["bash", str(root / "source" / "run_autograder")], capture_output=True,

@@ -60,15 +60,16 @@ exec "${GRADER_PYTHON:-python3}" -m grader.batch.autograder --root "$ROOT" \\
 """
 
 
+DISTRIBUTION = "fastbook-grader"
+"""The grader's name on PyPI, for an install without a checkout."""
+
 def build_autograder(out: Path, *, settings: dict[str, Any]) -> Path:
     """Write the autograder zip to `out`; raises OSError or ValueError (no source checkout)."""
     import grader
 
     package = Path(grader.__file__).resolve().parent
     project = package.parent
-    if not (project / "pyproject.toml").is_file():
-        raise ValueError(f"no pyproject.toml beside the grader package ({project}): build the "
-                         "autograder from a checkout of fastbook-grader")
+    pyproject = _pyproject_text(project)
     pins = []
     for name in PINNED:
         try:
@@ -87,14 +88,35 @@ def build_autograder(out: Path, *, settings: dict[str, Any]) -> Path:
         _add(zf, "setup.sh", SETUP.format(torch_line=torch_line, package=PACKAGE), executable=True)
         _add(zf, "run_autograder", RUN, executable=True)
         _add(zf, SETTINGS, json.dumps(settings, indent=1, sort_keys=True))
-        for name in ("pyproject.toml", "README.md"):
-            if (project / name).is_file():
-                _add(zf, f"{PACKAGE}/{name}", (project / name).read_text(encoding="utf-8"))
+        _add(zf, f"{PACKAGE}/pyproject.toml", pyproject)
+        if (project / "README.md").is_file():
+            _add(zf, f"{PACKAGE}/README.md", (project / "README.md").read_text(encoding="utf-8"))
         for path in sorted(package.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc",):
                 zf.write(path, f"{PACKAGE}/grader/{path.relative_to(package).as_posix()}")
     os.replace(tmp, out)
     return out
+
+
+def _pyproject_text(project: Path) -> str:
+    """The project file the zip installs the grader with: the checkout's, or, for a grader installed
+    from a wheel (no checkout beside the package), the same project described from its metadata."""
+    path = project / "pyproject.toml"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    try:
+        meta = metadata.metadata(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        raise ValueError(f"no pyproject.toml beside the grader package ({project}) and no installed "
+                         f"{DISTRIBUTION}: build the autograder from a checkout or an install") from None
+    requires = [r for r in metadata.requires(DISTRIBUTION) or [] if "extra ==" not in r]
+    dependencies = "".join(f"    {json.dumps(r)},\n" for r in requires)
+    return (f'[build-system]\nrequires = ["setuptools>=77"]\nbuild-backend = "setuptools.build_meta"\n\n'
+            f'[project]\nname = "{DISTRIBUTION}"\nversion = {json.dumps(meta["Version"])}\n'
+            f'requires-python = {json.dumps(meta.get("Requires-Python") or ">=3.11")}\n'
+            f'dependencies = [\n{dependencies}]\n\n[project.scripts]\ngrader = "grader.cli:run"\n\n'
+            '[tool.setuptools.packages.find]\ninclude = ["grader*"]\n\n'
+            '[tool.setuptools.package-data]\n"*" = ["*", "**/*"]\n')
 
 
 def _add(zf: zipfile.ZipFile, name: str, text: str, *, executable: bool = False) -> None:

@@ -15,13 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from grader.notebook import kernel_home
 from grader.worker.limits import Limits
+from grader.worker.workspace import private_tempdir
 
 DATA_CHOICES = ("generated", "real")
 KERNEL_LABEL = "the grader's Python {major}.{minor} kernel (python3)"
@@ -217,7 +217,7 @@ def start_kernel(*, home: Path | None = None, limits: Limits | None = None, data
     if cuda is None:
         cuda = _cuda_available()
     own_home = home is None
-    home = Path(tempfile.mkdtemp(prefix="grader-kernel-")) if home is None else Path(home)
+    home = private_tempdir("grader-kernel-") if home is None else Path(home)
     home.mkdir(parents=True, exist_ok=True)
     home = home.resolve()
     fastai_home = home / ".fastai"

@@ -48,3 +48,25 @@ def unmount(folder: Path) -> None:
         linux.umount(str(folder), detach=True)
     except OSError:
         pass
+
+
+def private_tempdir(prefix: str) -> "Path":
+    """A new private (0700) temporary folder whose name has no digits.
+
+    Learner code sees paths under it (the data sets the tests hand out), so a path check such as
+    `'13' in str(path)` must not pass or fail by the luck of a random folder name."""
+    import secrets
+    import string
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.gettempdir())
+    for _ in range(100):
+        path = base / (prefix + "".join(secrets.choice(string.ascii_lowercase) for _ in range(12)))
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"no free temporary folder named {prefix}… in {base}")
+
