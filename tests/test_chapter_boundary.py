@@ -26,7 +26,13 @@ BOOK = GRADER / "offline"
 
 
 def generic_files() -> list[Path]:
-    packages = [c.folder for c in chapters().values()] + [BOOK]
+    # the chapters' folders as this checkout has them (under tox, `grader` is imported from the
+    # installed copy, whose chapter folders are elsewhere)
+    import grader
+
+    installed = Path(grader.__file__).resolve().parent
+    packages = [GRADER / Path(c.folder).resolve().relative_to(installed) for c in chapters().values()
+                if Path(c.folder).resolve().is_relative_to(installed)] + [BOOK]
     return [p for p in sorted(GRADER.rglob("*.py"))
             if not any(p.is_relative_to(folder) for folder in packages)]
 
