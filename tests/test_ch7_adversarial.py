@@ -63,7 +63,8 @@ def test_regenerating_the_hidden_set_earns_nothing(grade_source, monkeypatch):
     monkeypatch.setenv("GRADER_HIDDEN_KEY", "a key only the trusted side holds")
     result = grade_source(ORACLE, chapter="ch7", only={"train_imagenette"}, skip=set())
     assert result.points == 0 and result.max_points > 0
-    assert any(t.misconception == "did_not_learn" for t in failing(result, "train_imagenette"))
+    failed = failing(result, "train_imagenette")
+    assert any(t.misconception == "did_not_learn" for t in failed), [(t.misconception, t.message) for t in failed]
 
 
 @pytest.mark.parametrize("body,message", [
