@@ -85,14 +85,16 @@ def device_label() -> tuple[str, bool]:
 def grade(submission: Path, options: GradingOptions | None = None, *, answers: Path | None = None,
           learner_name: str | None = None, zygote: Zygote | None = None,
           progress: Callable[[str], None] | None = None, executed_notebook: Path | None = None,
-          kernel=None, helpers: list[Path] = (), **loose) -> RunResult:
+          kernel=None, helpers: list[Path] = (), run_folder: workspace.RunFolder | None = None,
+          **loose) -> RunResult:
     """Grade one submission and return its result (never raises for faults of the learner's code).
 
     `options`: how (`GradingOptions`); `loose` keywords build one instead, for tests and the
     interactive `check()` (`grade(path, chapter="ch5", skip={"pets"})`).
     `executed_notebook` (notebooks only): where to keep the executed notebook (the work folder is
     removed); `kernel`: a handle from `grader.notebook.start_kernel`, started ahead by batch grading
-    (this run owns it from then on). `helpers`: the learner's other `.py` files, copied beside the
+    (this run owns it from then on), in `run_folder` (`workspace.make_run_folder`, made with it; this
+    run removes it). `helpers`: the learner's other `.py` files, copied beside the
     submission so that it can import them (batch grading of a folder with several files).
     """
     if options is None:
@@ -110,12 +112,8 @@ def grade(submission: Path, options: GradingOptions | None = None, *, answers: P
         zygote = Zygote()  # imports torch in the background while this process does the same
         owner.tell("folder", zygote.home)
     device, cuda = device_label()
-    workroot = workspace.private_tempdir("grader-run-")
-    owner.tell("folder", workroot)
-    workdir = workroot / "work"
-    workdir.mkdir()
-    owner.tell("mount", workdir)
-    work_folder = workspace.mount_private(workdir, limits)
+    run = run_folder or workspace.make_run_folder(limits, owner)
+    workdir, work_folder = run.work, run.mounted
     for helper in helpers:
         shutil.copyfile(helper, workdir / Path(helper).name)
     worker = None
@@ -179,11 +177,7 @@ def grade(submission: Path, options: GradingOptions | None = None, *, answers: P
         if own_zygote and zygote is not None:
             zygote.close()
             owner.forget(zygote.home)
-        if work_folder == "on":
-            workspace.unmount(workdir)
-        shutil.rmtree(workroot, ignore_errors=True)
-        owner.forget(workdir)
-        owner.forget(workroot)
+        workspace.remove_run_folder(run, owner)
 
 
 def _exercises(ch: Chapter, plugin: GradingPlugin, learner: Learner, only, skip) -> list[ExerciseResult]:

@@ -169,3 +169,26 @@ def test_a_batch_forks_its_notebook_kernels_from_one_warm_template(tmp_path):
     assert (rows["ann"]["splitter"], rows["ben"]["splitter"]) == ("5", "5")
     log = (out / ".batch" / "slot-0.log").read_text()
     assert log.count("kernel template") == 1, log[-2000:]
+
+
+def test_a_kernel_started_ahead_is_the_one_that_grades(tmp_path):
+    """`grader batch` starts the next notebook's kernel while the current one is graded, in the work
+    folder that notebook's grading then uses: the kernel that runs ben's cells was started before
+    ann's slow cell ended (had it been replaced by a fresh one, it would be younger than that cell)."""
+    from test_batch_run import SOLVED, notebook_of, options_of, read_csv
+
+    from grader.batch import run_batch
+    from grader.batch.progress import Progress
+
+    root, out = tmp_path / "class", tmp_path / "out"
+    root.mkdir()
+    (root / "ann.ipynb").write_text(notebook_of("import time\ntime.sleep(6)\n" + SOLVED))
+    (root / "ben.ipynb").write_text(notebook_of(
+        "import os\nwith open('/proc/self/stat') as f:\n    started = int(f.read().rsplit(')', 1)[1].split()[19])\n"
+        "with open('/proc/uptime') as f:\n    age = float(f.read().split()[0]) - started / os.sysconf('SC_CLK_TCK')\n"
+        "assert age > 5, f'kernel started {age:.1f} s ago'\n" + SOLVED))
+    options = options_of(jobs=1, memory_mb=4096, only=["splitter"])
+    outcome = run_batch(root, out=out, options=options, progress=Progress(0, quiet=True))
+    assert outcome.graded == 2 and outcome.counts["error"] == 0
+    rows = read_csv(out / "gradebook.csv")
+    assert (rows["ann"]["splitter"], rows["ben"]["splitter"]) == ("5", "5"), rows["ben"]

@@ -77,7 +77,8 @@ class Pool:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"slot-{index}.log", "ab") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.batch.slot", "--options", json.dumps(self.options)],
+                [sys.executable, "-m", "grader.batch.slot", "--options", json.dumps(self.options),
+                 *([] if any(not t.notebook for t in self.pending) else ["--notebooks-only"])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, start_new_session=True)
         slot = _Slot(index=index, proc=proc, since=time.monotonic(), restarts=restarts)
         self.selector.register(proc.stdout, selectors.EVENT_READ, slot)

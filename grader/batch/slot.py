@@ -58,39 +58,51 @@ def warm_up(chapter: str) -> None:
     for dataset in ch.datasets:  # the generators the suite calls
         importlib.import_module(dataset.module)
     collect_suite(ch.suite)  # the test modules, and all that they import
-    import grader.notebook  # noqa: F401
-    import grader.questionnaire  # noqa: F401
+    import grader.notebook.loading  # noqa: F401
     import grader.notebook.template  # noqa: F401
+    import grader.questionnaire  # noqa: F401
+
+    # found once here rather than once per grading child: the installed kernels, the kernel
+    # provisioners' entry points, the chapter's questionnaire rubric
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    from grader.notebook.reading import installed_kernels
+    from grader.questionnaire.rubric import load_rubric
+
+    installed_kernels()
+    KernelProvisionerFactory.instance()
+    if ch.rubric is not None:
+        load_rubric(ch.name)
 
 
-def grade_in_child(task: dict, options: dict, zygote, kernel=None) -> None:
+def grade_in_child(task: dict, options: dict, zygote, kernel=None, run_folder=None) -> None:
     """In the forked child: grade one learner's unit and write its output to the task's staging
     folder (the batch process commits it into the output folder: `grader.batch.unit`)."""
     from grader.batch.unit import grade_unit, write_unit
 
     try:
-        record = grade_unit(task, options, zygote=zygote, kernel=kernel)
+        record = grade_unit(task, options, zygote=zygote, kernel=kernel, run_folder=run_folder)
     finally:
         if kernel is not None:
             kernel.close()  # normally closed by the grading already; closing twice is harmless
     write_unit(Path(task["staging"]), record)
 
 
-def limits_of(options: dict):
-    from grader.options import GradingOptions
-
-    return GradingOptions.from_dict(options).limits
-
-
-def notebook_preloads(task: dict) -> list[str]:
-    """What the template imports before forking this task's kernel (fastai for book notebooks)."""
-    from grader.notebook import template
+def start_ahead(task: dict, options: dict):
+    """For a notebook queued behind another: its grading's folder, and its kernel started in it now
+    (the kernel must see the work folder its grading will use). Returns `(run_folder, kernel)`."""
     from grader.notebook.reading import read_notebook
+    from grader.notebook.worker import kernel_in
+    from grader.options import GradingOptions
+    from grader.worker import reaper, workspace
 
+    grading = GradingOptions.from_dict(options)
+    run = workspace.make_run_folder(grading.limits, reaper.current())
     try:
-        return template.notebook_preloads(read_notebook(Path(task["file"]))[0])
+        nb = read_notebook(Path(task["file"]))[0]
     except Exception:  # an unreadable notebook is reported by its grading, not here
-        return []
+        nb = None
+    return run, kernel_in(run.work, 1, nb=nb, limits=grading.limits, data=grading.data)
 
 
 def child_main(task: dict, options: dict, zygote, go: int | None, kernels=None) -> None:
@@ -104,16 +116,17 @@ def child_main(task: dict, options: dict, zygote, go: int | None, kernels=None) 
             from grader.notebook import template
 
             template.use(kernels)
-        kernel = None
+        kernel = run = None
         if go is not None:
-            from grader.notebook import start_kernel
-
-            kernel = start_kernel(limits=limits_of(options), preload=notebook_preloads(task))
+            run, kernel = start_ahead(task, options)
             print(f"kernel started ahead for {task['safe']}", file=sys.stderr, flush=True)
             if os.read(go, 1) != b"g":
+                from grader.worker import reaper, workspace
+
                 kernel.close()
+                workspace.remove_run_folder(run, reaper.current())
                 os._exit(0)
-        grade_in_child(task, options, zygote, kernel)
+        grade_in_child(task, options, zygote, kernel, run)
     except BaseException:
         traceback.print_exc()
         code = 1
@@ -157,9 +170,10 @@ class Slot:
         self.zygote.ready()
 
     def fork(self, task: dict, *, ahead: bool = False) -> Child:
-        if not ahead and (self.zygote is None or self.zygote.proc.poll() is not None):
-            self.fresh_zygote()
-        channel = self.kernel_channel() if task["file"].endswith(".ipynb") else None
+        notebook = task["file"].endswith(".ipynb")
+        if not notebook and (self.zygote is None or self.zygote.proc.poll() is not None):
+            self.fresh_zygote()  # notebooks run in kernels: only a `.py` needs the zygote
+        channel = self.kernel_channel() if notebook else None
         go_r, go_w = os.pipe() if ahead else (None, None)
         sys.stdout.flush()
         sys.stderr.flush()
@@ -189,7 +203,7 @@ class Slot:
                 began = time.monotonic()
                 self.kernels.ready()
                 print(f"kernel template {self.kernels.proc.pid} ready in {time.monotonic() - began:.1f} s "
-                      f"(preloaded {', '.join(self.kernels.preloaded)})", file=sys.stderr, flush=True)
+                      f"({len(self.kernels.preloaded)} modules preloaded)", file=sys.stderr, flush=True)
             return self.kernels.attach()
         except Exception as exc:  # grading goes on with cold kernels; the slot's log says why
             print(f"kernel template unavailable ({type(exc).__name__}: {exc})", file=sys.stderr,
@@ -237,8 +251,9 @@ class Slot:
             how = (f"signal {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
                    else f"exit code {os.WEXITSTATUS(status)}")
             reply.update(state="crashed", message=f"the grading process died ({how})")
-        if reply["state"] != "done":
-            self.fresh_zygote()  # the dead child's workers, and its end of the channel, go with it
+        if reply["state"] != "done" and self.zygote is not None:
+            self.zygote.close()  # the dead child's workers, and its end of the channel, go with it
+            self.zygote = None  # a new one is started for the next `.py`
         self.replies.write(json.dumps(reply) + "\n")
         self.next()
 
@@ -283,6 +298,8 @@ def _pidfd(pid: int) -> int | None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="grader.batch.slot")
     parser.add_argument("--options", required=True, help="the batch's grading options, as JSON")
+    parser.add_argument("--notebooks-only", action="store_true",
+                        help="no `.py` is coming: start the worker zygote only if one does")
     args = parser.parse_args(argv)
     options = json.loads(args.options)
     die_with_parent()
@@ -291,9 +308,11 @@ def main(argv: list[str] | None = None) -> None:
     os.dup2(2, 1)  # whatever else is printed goes to the slot's log, never into the replies
     started = time.monotonic()
     slot = Slot(options, replies)
-    slot.start_zygote()  # the zygote imports torch while this process imports the rest
+    if not args.notebooks_only:
+        slot.start_zygote()  # the zygote imports torch while this process imports the rest
     warm_up(options["chapter"])
-    slot.zygote.ready()
+    if slot.zygote is not None:
+        slot.zygote.ready()
     gc.freeze()  # what is loaded now is never collected: children's collections skip it (no copy-on-write)
     print(f"slot {os.getpid()} ready in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
     replies.write(json.dumps({"state": "ready", "pid": os.getpid()}) + "\n")

@@ -29,7 +29,7 @@ NOTEBOOK = "notebook.ipynb"
 """The executed notebook, in the staging folder and then in the learner's output folder."""
 
 
-def grade_unit(task: dict, options: dict, *, zygote=None, kernel=None) -> Record:
+def grade_unit(task: dict, options: dict, *, zygote=None, kernel=None, run_folder=None) -> Record:
     """Grade the task's file (with its helpers and sheet beside it); never raises for the learner's
     faults, nor for the grader's (those become an `error` record that a rerun retries).
     `options`: `GradingOptions.to_dict()` (extra keys, such as the batch's `max_time`, ignored)."""
@@ -44,7 +44,7 @@ def grade_unit(task: dict, options: dict, *, zygote=None, kernel=None) -> Record
     helpers = [file.parent / name for name in task.get("helpers") or []]
     try:
         result = grade(file, GradingOptions.from_dict(options), learner_name=task["learner"],
-                       zygote=zygote, kernel=kernel, helpers=helpers,
+                       zygote=zygote, kernel=kernel, helpers=helpers, run_folder=run_folder,
                        executed_notebook=staging / NOTEBOOK if file.suffix == ".ipynb" else None)
     except SubmissionError as exc:
         return failed_record(status="ungradable", kind="ungradable", message=exc.message, final=True,

@@ -29,10 +29,26 @@ With the sandbox on, a kernel sees only its own folder and the `readable` ones, 
 `load_notebook_worker` closes the handle and starts a fresh kernel. It owns the handle from then on
 (the worker closes it); a handle never passed to it must be closed with `handle.close()`. A handle
 serves one submission only.
+
+The names below are loaded on first use (PEP 562): a grading kernel imports `grader.notebook.launch`
+and `grader.notebook.serve`, and must not pay for the trusted side's modules (nbformat, nbclient,
+jupyter_client's manager) that this package's own API needs.
 """
 
-from grader.notebook.kernel import KernelHandle, start_kernel
-from grader.notebook.loading import CELL_TIMEOUT, NOTEBOOK_BUDGET, load_notebook_worker, summary_lines
+from __future__ import annotations
 
-__all__ = ["CELL_TIMEOUT", "KernelHandle", "NOTEBOOK_BUDGET", "load_notebook_worker", "start_kernel",
-           "summary_lines"]
+import importlib
+
+_EXPORTS = {"KernelHandle": "kernel", "start_kernel": "kernel", "CELL_TIMEOUT": "loading",
+            "NOTEBOOK_BUDGET": "loading", "load_notebook_worker": "loading", "summary_lines": "loading"}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -7,6 +7,7 @@ schema in ways that do not matter for running it is repaired and graded, with a 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -134,16 +135,22 @@ def kernel_note(nb: nbformat.NotebookNode, label: str) -> str | None:
                 f"runs notebooks with {label}, so its cells ran as Python")
     if name is None:
         return None
-    try:
-        from jupyter_client.kernelspec import KernelSpecManager
-
-        installed = set(KernelSpecManager().find_kernel_specs())
-    except Exception:
-        installed = set()
-    if name not in installed:
+    if name not in installed_kernels():
         return (f"the notebook asks for the kernel `{name}`, which does not exist here: it ran with "
                 f"{label} instead")
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def installed_kernels() -> frozenset[str]:
+    """The names of the Jupyter kernels installed here (found once per process: a batch slot finds
+    them before it forks its grading children)."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        return frozenset(KernelSpecManager().find_kernel_specs())
+    except Exception:
+        return frozenset()
 
 
 def _looks_like_python(text: str) -> bool:

@@ -28,7 +28,15 @@ from jupyter_client.manager import AsyncKernelManager
 
 LAUNCHER = "grader.notebook.launch"
 PRELOAD = ("torch", "numpy", "pandas", "matplotlib_inline.backend_inline", "ipykernel.kernelapp",
-           "grader.notebook.launch")
+           # what ipykernel imports as it starts (its kernel and shell classes, the debugger's
+           # debugpy, tornado's asyncio loop, the history's sqlite3), torch's first backward pass,
+           # and the grader's launcher and server: imported once here, never per kernel
+           "ipykernel.ipkernel", "ipykernel.debugger", "ipykernel.zmqshell", "ipykernel.comm", "IPython.core.completerlib",
+           "IPython.core.debugger", "IPython.core.oinspect", "IPython.core.logger",
+           "IPython.extensions.storemagic", "tornado.platform.asyncio", "tornado.queues", "psutil",
+           "sqlite3", "torch.fx.experimental.symbolic_shapes",
+           "grader.notebook.launch", "grader.notebook.serve", "grader.notebook.kernel_hooks",
+           "grader.worker.server", "grader.worker.sandbox", "grader.worker.limits")
 """What every grading kernel imports before the learner's first cell."""
 BOOK_PRELOADS = ("fastai", "fastbook")
 """Top-level packages of a notebook that make the template import fastai.vision.all (once)."""
@@ -52,9 +60,7 @@ def start(env: dict | None = None):
     from grader.notebook.kernel import kernel_env_base
     from grader.worker.client import Zygote
 
-    # zygote preloads must be allow-listed packages; the launcher itself comes with `grader`
-    return Zygote(preload=tuple(m for m in PRELOAD if not m.startswith("grader.")),
-                  env={**kernel_env_base(), **(env or {})})
+    return Zygote(preload=PRELOAD, env={**kernel_env_base(), **(env or {})})
 
 
 def notebook_preloads(nb) -> list[str]:

@@ -57,6 +57,17 @@ class KernelOutput:
         return text if len(text) <= self.limit else text[: self.limit] + "\n... (more output not kept)"
 
 
+def kernel_in(workdir: Path, number: int, *, nb, limits: Limits, data: str = "generated",
+              cuda: bool | None = None) -> KernelHandle:
+    """Start kernel `number` of a grading in its work folder (`kernel-N`, seeing the whole folder),
+    having the template import what `nb` needs first (fastai for book notebooks)."""
+    mode = workdir.stat().st_mode
+    if mode & 0o005 != 0o005:  # a sandboxed kernel runs as another user: let it reach its folder
+        workdir.chmod(mode | 0o005)
+    return start_kernel(home=workdir / f"kernel-{number}", limits=limits, data=data, cuda=cuda,
+                        readable=[workdir], preload=template.notebook_preloads(nb))
+
+
 class NotebookWorker(Worker):
     """A notebook executed in a grading kernel that serves the suite's requests."""
 
@@ -82,7 +93,8 @@ class NotebookWorker(Worker):
         """Seconds of the first start: `kernel_start` (launch until ready; it overlaps the work
         before `execute` when the kernel was started ahead), `execute` (the cells), `connect`
         (serving the namespace), `total` (all of `start()`)."""
-        self._kernels = 0
+        self._kernels = 0 if kernel is None else 1
+        """Kernels started in the work folder so far (a kernel started ahead is `kernel-1`)."""
         self._spare = False
         self._start_seconds = 0.0
         """Seconds spent in every start so far (kernels launched, the notebook run): the budget's use."""
@@ -90,12 +102,8 @@ class NotebookWorker(Worker):
     # -- life cycle ---------------------------------------------------------------------------
     def _new_kernel(self) -> KernelHandle:
         self._kernels += 1
-        mode = self.workdir.stat().st_mode
-        if mode & 0o005 != 0o005:  # a sandboxed kernel runs as another user: let it reach its folder
-            self.workdir.chmod(mode | 0o005)
-        return start_kernel(home=self.workdir / f"kernel-{self._kernels}", limits=self.limits,
-                            data=self.data, cuda=self.cuda, readable=[self.workdir],
-                            preload=template.notebook_preloads(self.source_nb))
+        return kernel_in(self.workdir, self._kernels, nb=self.source_nb, limits=self.limits,
+                         data=self.data, cuda=self.cuda)
 
     def start(self) -> Fault | None:
         """Run the notebook in a fresh kernel and connect to it; returns the fault, None when ready."""

@@ -206,7 +206,10 @@ def _seed(seed: int = 0) -> None:
         pass
     import torch
 
-    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.manual_seed(seed)
+    else:  # torch.manual_seed would also queue a CUDA seeding, with a stack trace, on every call
+        torch.default_generator.manual_seed(seed)
     torch.backends.cudnn.deterministic = True  # the same kernels on every run (no CUDA init here)
     torch.backends.cudnn.benchmark = False
 

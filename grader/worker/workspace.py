@@ -15,6 +15,7 @@ disk and only the poll limits it (docs/SANDBOX.md, "Disk").
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.worker.limits import Limits
@@ -70,3 +71,36 @@ def private_tempdir(prefix: str) -> "Path":
         return path
     raise FileExistsError(f"no free temporary folder named {prefix}… in {base}")
 
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """One grading's folders. Made before the grading when a batch starts a notebook's kernel
+    ahead (the kernel must live in, and see, the work folder its grading will use)."""
+
+    root: Path
+    """The private folder of the run, removed when the grading ends."""
+    work: Path
+    """`root/work`: the folder learner code sees and writes (a tmpfs of its own where permitted)."""
+    mounted: str
+    """`on`, or `off: why` (`mount_private`)."""
+
+
+def make_run_folder(limits: Limits, owner) -> RunFolder:
+    """Make a grading's folders; `owner` (the process's reaper) removes them if the process is killed."""
+    root = private_tempdir("grader-run-")
+    owner.tell("folder", root)
+    work = root / "work"
+    work.mkdir()
+    owner.tell("mount", work)
+    return RunFolder(root=root, work=work, mounted=mount_private(work, limits))
+
+
+def remove_run_folder(run: RunFolder, owner) -> None:
+    import shutil
+
+    if run.mounted == "on":
+        unmount(run.work)
+    shutil.rmtree(run.root, ignore_errors=True)
+    owner.forget(run.work)
+    owner.forget(run.root)
