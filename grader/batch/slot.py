@@ -62,14 +62,14 @@ def warm_up(chapter: str) -> None:
     import grader.notebook.template  # noqa: F401
     import grader.questionnaire  # noqa: F401
 
-    # found once here rather than once per grading child: the installed kernels, the kernel
-    # provisioners' entry points, the chapter's questionnaire rubric
+    # done once here rather than once per grading child: nbformat's validators, the installed
+    # kernels, the kernel provisioners' entry points, the chapter's questionnaire rubric
     from jupyter_client.provisioning.factory import KernelProvisionerFactory
 
-    from grader.notebook.reading import installed_kernels
+    from grader.notebook import reading
     from grader.questionnaire.rubric import load_rubric
 
-    installed_kernels()
+    reading.warm_up()
     KernelProvisionerFactory.instance()
     if ch.rubric is not None:
         load_rubric(ch.name)

@@ -141,6 +141,20 @@ def kernel_note(nb: nbformat.NotebookNode, label: str) -> str | None:
     return None
 
 
+def warm_up() -> None:
+    """Do once what reading every notebook needs (a batch slot does it before forking its grading
+    children): compile nbformat's validators (a fraction of a second each) and find the kernels."""
+    for minor in range(nbformat.v4.nbformat_minor + 1):
+        nb = nbformat.v4.new_notebook()
+        nb.nbformat_minor = minor
+        try:
+            nbformat.writes(nb)
+            nbformat.validate(nb)
+        except Exception:
+            pass
+    installed_kernels()
+
+
 @functools.lru_cache(maxsize=1)
 def installed_kernels() -> frozenset[str]:
     """The names of the Jupyter kernels installed here (found once per process: a batch slot finds

@@ -33,8 +33,9 @@ def _clean_pytest_env():
 
 def _suite_args(suite: Path) -> list[str]:
     """The suite's own folder is the root and config: an ini file, conftest.py or plugin near the
-    submission or the current directory has no say."""
-    return [str(suite), "-q", "--capture=no", "-p", "no:cacheprovider", "-p", "no:stepwise",
+    submission or the current directory has no say. Failures are one line each (`--tb=line`): the
+    plugin reads outcomes from the exceptions, and pytest's long form parses every test's source."""
+    return [str(suite), "-q", "--capture=no", "--tb=line", "-p", "no:cacheprovider", "-p", "no:stepwise",
             f"--rootdir={suite}", f"--confcutdir={suite}", "-c", str(suite / "suite.ini"),
             "-W", "ignore::DeprecationWarning", "-W", "ignore::FutureWarning"]
 

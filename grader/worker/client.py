@@ -66,10 +66,16 @@ def worker_env(home: str, extra: dict[str, str] | None = None) -> dict[str, str]
     return env
 
 
+WORKER_PRELOAD = ("torch", "numpy", "pandas", "torch.fx.experimental.symbolic_shapes",
+                  "grader.worker.server", "grader.worker.sandbox", "grader.worker.limits")
+"""What a worker imports whatever the submission: torch, pandas (the suites' data frames arrive as
+such), what torch's first backward pass imports (sympy among it), and the worker's own server."""
+
+
 class Zygote:
     """The fork server process; one per grading process, shared by its workers."""
 
-    def __init__(self, *, preload: tuple[str, ...] = ("torch", "numpy"), env: dict | None = None,
+    def __init__(self, *, preload: tuple[str, ...] = WORKER_PRELOAD, env: dict | None = None,
                  start_timeout: float = 180.0):
         self.home = tempfile.mkdtemp(prefix="grader-zygote-")
         self.env = worker_env(self.home, env)

@@ -6,6 +6,7 @@ beyond being plain data: replies are decoded safely and compared there.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import io
@@ -195,6 +196,14 @@ def _decode_globals(data) -> dict:
     return {str(k): v for k, v in codec.decode(data).items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _cuda() -> bool:
+    """Whether torch sees a GPU (asked once: each ask loads NVML again)."""
+    import torch
+
+    return torch.cuda.is_available()
+
+
 def _seed(seed: int = 0) -> None:
     """Same seeds before every load and call, so a submission scores the same on every run."""
     random.seed(seed)
@@ -206,7 +215,7 @@ def _seed(seed: int = 0) -> None:
         pass
     import torch
 
-    if torch.cuda.is_available():
+    if _cuda():
         torch.manual_seed(seed)
     else:  # torch.manual_seed would also queue a CUDA seeding, with a stack trace, on every call
         torch.default_generator.manual_seed(seed)
