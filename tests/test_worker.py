@@ -96,6 +96,27 @@ def test_environment_is_stripped(tmp_path, monkeypatch):
     assert not any("SECRET-" in str(v) for v in env.values())
 
 
+def test_temporary_files_go_to_the_workers_own_folder_whatever_the_zygote_preloaded(tmp_path):
+    """torchvision (and fastai) ask `tempfile` for the temporary folder when imported; preloaded in
+    the zygote, the answer named the zygote's own folder, which a worker cannot see, so a book-style
+    submission's `tempfile.mkdtemp()` failed with FileNotFoundError."""
+    from grader.worker.client import Zygote
+
+    path = tmp_path / "learner.py"
+    path.write_text("import os, tempfile\ndef scratch():\n    folder = tempfile.mkdtemp()\n"
+                    "    open(os.path.join(folder, 'x'), 'w').close()\n    return folder\n")
+    with Zygote() as zygote:
+        assert "torchvision" in zygote.preload(["torchvision"])
+        w = Worker(zygote, submission=path, workdir=tmp_path, limits=Limits(timeout=30))
+        assert w.start() is None
+        try:
+            out = w.call("scratch")
+        finally:
+            w.close()
+    assert out.fault is None, out.fault
+    assert not str(out.value).startswith(zygote.home)
+
+
 def test_hang_is_killed_and_worker_restarts(worker):
     first_pid = worker.call("pid").value
     out = worker.call("hang")

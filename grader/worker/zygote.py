@@ -82,6 +82,17 @@ def preload(modules: list[str]) -> list[str]:
     return loaded
 
 
+def _take_environment(env: dict) -> None:
+    """In a forked child: exactly `env`, and nothing the zygote derived from its own environment.
+    A preloaded library may have asked `tempfile` for the temporary folder (torchvision and fastai
+    do, at import): cached, it would still name the zygote's folder, which the child cannot see."""
+    os.environ.clear()
+    os.environ.update(env)
+    tempfile = sys.modules.get("tempfile")
+    if tempfile is not None:
+        tempfile.tempdir = None  # found again from the child's TMPDIR on the next use
+
+
 def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.socket) -> None:
     """In the forked child: detach, limit, confine, then serve. Never returns."""
     try:
@@ -102,8 +113,7 @@ def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.soc
         sandbox.MEASURES.update(joined)
         limits.apply_in_child(request["limits"], address_space=not request.get("cuda", False))
         os.chdir(request["workdir"])
-        os.environ.clear()
-        os.environ.update(request.get("env", {}))
+        _take_environment(request.get("env", {}))
         sys.path[:0] = [request["workdir"]]
         from grader.worker.server import serve_fd
 
@@ -136,8 +146,7 @@ def _become_program(request: dict, out_fd: int, controls: list[socket.socket]) -
         os.dup2(out_fd, 2)
         os.close(out_fd)
         os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in request.get("env", {}).items()})
+        _take_environment({str(k): str(v) for k, v in request.get("env", {}).items()})
         argv = [str(a) for a in request.get("argv", [])]
         sys.argv = [request["module"], *argv]
         importlib.import_module(request["module"]).main(argv)
