@@ -28,6 +28,7 @@ def env(): return dict(os.environ)
 def remember(x):
     STATE.append(x)
     return len(STATE)
+def threads(): return torch.get_num_threads()
 def lying():
     class Yes:
         def __eq__(self, other): return True
@@ -115,6 +116,18 @@ def test_temporary_files_go_to_the_workers_own_folder_whatever_the_zygote_preloa
             w.close()
     assert out.fault is None, out.fault
     assert not str(out.value).startswith(zygote.home)
+
+
+def test_calls_run_on_one_intra_op_thread_and_put_the_count_back(worker):
+    """The suites' small inputs gain nothing from a second thread, and on a busy machine every parallel
+    region (log_sigmoid opens one for a dozen numbers) waits a time slice: calls use one thread."""
+    assert worker.call("threads").value == 1
+    saved = torch.get_num_threads()
+    from grader.worker.server import _one_intra_op_thread
+
+    with _one_intra_op_thread():
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == saved
 
 
 def test_hang_is_killed_and_worker_restarts(worker):
