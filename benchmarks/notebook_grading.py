@@ -30,6 +30,13 @@ Figures (2 runs, 2 shared cores, load average ~9; wall medians in s, cold -> war
                    CPU per grading 5.56 -> 3.44 (the template's fastai import, once, included)
   Of a warm kernel's start, ~1.3 s wall is copying the generated data sets into its folder (2 000
   files), overlapped in a batch with the previous notebook's grading (kernels start ahead).
+After the cuts of the second session (2 runs, a full CI run on the same 2 cores; cold -> warm):
+  process start-up 1.70 (CPU 1.67); kernel imports 1.95 (CPU 1.83), with fastai 4.97 (CPU 4.78);
+  torch notebook:  kernel start 1.63 -> 0.43, cells 0.06 -> 0.04, suite + teardown 1.31 -> 0.24;
+                   grade() 3.00 -> 0.92 s; CPU per grading 2.76 -> 1.59 (the template's start, 2 runs)
+  fastai notebook: kernel start 1.83 -> 0.39, cells 4.68 -> 0.08, suite + teardown 0.28 -> 0.33;
+                   CPU per grading 4.18 -> 2.32 (the template's fastai import included)
+  (`benchmarks/peer_batch.py` gives the per-notebook figures of a whole batch.)
 """
 
 from __future__ import annotations

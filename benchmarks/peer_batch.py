@@ -23,6 +23,18 @@ Figures (2-core machine shared by ~7 people, load average 6-10; 4 Dec 2026), per
   (wall includes the two hangs' 5 s cell timeouts; the scores are identical, cold and warm. Fixed
   costs, ~10 s CPU a slot: the slot's imports, its .py zygote, the kernel template.)
   .py marginal (--py 30 --jobs 2): 1.18 s CPU (1.23 s wall); with the cp copy 1.07 s CPU (0.69 s wall).
+  after the profile's cuts (same machine, a full CI run beside it, 4 Dec 2026, second session):
+                          torch -j 1  1.46 s wall, 0.80 s CPU;  torch -j 2  1.33 s wall, 1.07 s CPU
+                          fastai -j 1 1.63 s wall, 0.95 s CPU;  fastai -j 2 1.15 s wall, 1.17 s CPU
+  .py marginal:           -j 1 0.44 s CPU (0.47 s wall);  -j 2 0.47 s CPU (0.37 s wall)
+  What the cuts were (found with py-spy --subprocesses and per-process /proc accounting): the kernel
+  started ahead for the next notebook was always thrown away (it could not see the work folder its
+  grading then made) and a fresh one started; each forked kernel still imported ipykernel's kernel,
+  shell and debugger (debugpy), tornado's loop and torch's symbolic-shapes module (sympy) on its first
+  backward; each grading child compiled nbformat's validators and had pytest format failures with
+  their source and collect garbage twice; a notebooks-only slot started a `.py` zygote; log_sigmoid
+  (every binary cross-entropy) opened a parallel region for a dozen numbers, each waiting a time slice
+  when the other core is busy (learner calls and the suite now use one torch thread).
 `--py N`: instead, the marginal cost of a `.py` submission: classes of 10 and N `.py` files
 (`benchmarks/batch_speed.py`'s) graded at each `--jobs`; marginal = (N-class - 10-class) / (N - 10),
 in wall and CPU seconds (issue 17: target <= 0.5 s; 0.95 s before).

@@ -172,7 +172,9 @@ class NotebookWorker(Worker):
             listener.listen(1)
             listener.settimeout(CONNECT_SECONDS)
             kc = self.kernel.km.client()
-            kc.start_channels()
+            # the shell channel only: a heartbeat thread started and stopped within milliseconds
+            # races the context's end and prints a ZMQError (jupyter_client issue 988)
+            kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
             kc.execute(SERVE.format(path=str(path)), silent=True, store_history=False,
                        allow_stdin=False, stop_on_error=False)
             try:
