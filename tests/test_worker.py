@@ -130,6 +130,30 @@ def test_calls_run_on_one_intra_op_thread_and_put_the_count_back(worker):
     assert torch.get_num_threads() == saved
 
 
+def test_an_idle_zygote_waits_instead_of_polling(zygote, tmp_path):
+    """The fork server sleeps until a request or a child's exit wakes it (SIGCHLD through a self-pipe),
+    looking for adopted orphans twice a second: no longer twenty wake-ups a second. A worker's exit
+    is still reported (the worker is restarted on the next call)."""
+    def wakeups() -> int:
+        with open(f"/proc/{zygote.proc.pid}/status") as status:
+            return sum(int(line.split()[1]) for line in status
+                       if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")))
+
+    zygote.ready()
+    before = wakeups()
+    time.sleep(2.0)
+    assert wakeups() - before <= 10  # 4 sweeps in 2 s; polling every 50 ms gave 40 and more
+    path = tmp_path / "learner.py"
+    path.write_text(SOURCE)
+    w = Worker(zygote, submission=path, workdir=tmp_path, limits=Limits(timeout=5))
+    assert w.start() is None
+    try:
+        assert w.call("die").fault is not None
+        assert w.call("double", torch.tensor(2.0)).value == 4.0
+    finally:
+        w.close()
+
+
 def test_hang_is_killed_and_worker_restarts(worker):
     first_pid = worker.call("pid").value
     out = worker.call("hang")

@@ -98,7 +98,7 @@ def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.soc
     try:
         control.close()
         os.setsid()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _forget_wake()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_fd, 1)
@@ -138,7 +138,7 @@ def _become_program(request: dict, out_fd: int, controls: list[socket.socket]) -
         for sock in controls:
             sock.close()
         os.setsid()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _forget_wake()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -165,6 +165,44 @@ def _become_program(request: dict, out_fd: int, controls: list[socket.socket]) -
             os._exit(code)
 
 
+SWEEP_SECONDS = 0.5
+"""How often adopted orphans are looked for (their adoption sends no signal); child exits wake the
+loop at once (SIGCHLD), and requests are waited for, not polled."""
+_WAKE: list[int] = []
+"""The self-pipe SIGCHLD writes to (read end, write end): closed in every forked child."""
+
+
+def _wake_on_child_exit() -> int:
+    """A file descriptor that becomes readable when a child exits (a self-pipe for SIGCHLD)."""
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    _WAKE[:] = [read, write]
+    signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # a handler, so the byte is written
+    return read
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def _forget_wake() -> None:
+    """In a forked child: the zygote's SIGCHLD handling is not the child's (nor its pipe)."""
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for fd in _WAKE:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _WAKE.clear()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="grader.worker.zygote")
     parser.add_argument("--fd", type=int, required=True)
@@ -184,11 +222,15 @@ def main(argv: list[str] | None = None) -> None:
     owners: dict[int, socket.socket] = {}
     """Child pid -> the control channel that started it (told when it ends)."""
     channels = [control]
+    wake = _wake_on_child_exit()
     last_sweep = time.monotonic()
     while True:
-        ready, _, _ = select.select(channels, [], [], 0.05)
+        ready, _, _ = select.select([*channels, wake], [], [], SWEEP_SECONDS)
+        if wake in ready:
+            ready.remove(wake)
+            _drain(wake)
         _reap(owners, children)
-        if time.monotonic() - last_sweep > 0.5:
+        if time.monotonic() - last_sweep >= SWEEP_SECONDS:
             sandbox.kill_orphans(children)
             last_sweep = time.monotonic()
         if control in ready:  # the main channel first: its end ends everything
