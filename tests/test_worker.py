@@ -29,6 +29,14 @@ def remember(x):
     STATE.append(x)
     return len(STATE)
 def threads(): return torch.get_num_threads()
+def open_files():
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            held.append(os.readlink(f"/proc/self/fd/{fd}") if int(fd) > 2 else "")
+        except OSError:
+            pass
+    return held
 def lying():
     class Yes:
         def __eq__(self, other): return True
@@ -140,6 +148,8 @@ def test_an_idle_zygote_waits_instead_of_polling(zygote, tmp_path):
                        if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")))
 
     zygote.ready()
+    with open(f"/proc/{zygote.proc.pid}/status") as status:
+        assert "SigCgt" in status.read()
     before = wakeups()
     time.sleep(2.0)
     assert wakeups() - before <= 10  # 4 sweeps in 2 s; polling every 50 ms gave 40 and more
@@ -148,6 +158,10 @@ def test_an_idle_zygote_waits_instead_of_polling(zygote, tmp_path):
     w = Worker(zygote, submission=path, workdir=tmp_path, limits=Limits(timeout=5))
     assert w.start() is None
     try:
+        held = w.call("open_files")
+        assert held.fault is None, held.fault
+        held = held.value
+        assert not any(name.startswith("pipe:") for name in held), held  # not the zygote's self-pipe
         assert w.call("die").fault is not None
         assert w.call("double", torch.tensor(2.0)).value == 4.0
     finally:
