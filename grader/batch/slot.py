@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
-import importlib
 import json
 import os
 import select
@@ -26,6 +25,8 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from grader.batch.warm import warm_up
 
 PR_SET_PDEATHSIG = 1
 
@@ -39,40 +40,6 @@ def die_with_parent() -> None:
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
-
-
-def warm_up(chapter: str) -> None:
-    """Import what every grading needs, so each forked child starts with it loaded."""
-    import numpy  # noqa: F401
-    import pandas  # noqa: F401
-    import pytest  # noqa: F401
-    import torch  # noqa: F401
-
-    import grader.grading  # noqa: F401
-    import grader.report  # noqa: F401
-
-    from grader.chapters import get_chapter
-    from grader.suite.runner import collect_suite
-
-    ch = get_chapter(chapter)
-    for dataset in ch.datasets:  # the generators the suite calls
-        importlib.import_module(dataset.module)
-    collect_suite(ch.suite)  # the test modules, and all that they import
-    import grader.notebook.loading  # noqa: F401
-    import grader.notebook.template  # noqa: F401
-    import grader.questionnaire  # noqa: F401
-
-    # done once here rather than once per grading child: nbformat's validators, the installed
-    # kernels, the kernel provisioners' entry points, the chapter's questionnaire rubric
-    from jupyter_client.provisioning.factory import KernelProvisionerFactory
-
-    from grader.notebook import reading
-    from grader.questionnaire.rubric import load_rubric
-
-    reading.warm_up()
-    KernelProvisionerFactory.instance()
-    if ch.rubric is not None:
-        load_rubric(ch.name)
 
 
 def grade_in_child(task: dict, options: dict, zygote, kernel=None, run_folder=None) -> None:
@@ -310,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
     slot = Slot(options, replies)
     if not args.notebooks_only:
         slot.start_zygote()  # the zygote imports torch while this process imports the rest
-    warm_up(options["chapter"])
+    warm_up(options["chapter"])  # grader.batch.warm
     if slot.zygote is not None:
         slot.zygote.ready()
     gc.freeze()  # what is loaded now is never collected: children's collections skip it (no copy-on-write)

@@ -29,6 +29,8 @@ import struct
 import sys
 import time
 
+from grader.worker import wakeup
+
 # Preloads must be modules from the environment, never from a submission's folder.
 ALLOWED_PRELOADS = ("torch", "numpy", "pandas", "PIL", "torchvision", "fastai", "matplotlib", "scipy",
                     "sklearn", "fastcore", "ipykernel", "IPython", "matplotlib_inline", "zmq",
@@ -98,7 +100,7 @@ def _become_worker(request: dict, chan_fd: int, out_fd: int, control: socket.soc
     try:
         control.close()
         os.setsid()
-        _forget_wake()
+        wakeup.forget()
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.dup2(out_fd, 1)
@@ -138,7 +140,7 @@ def _become_program(request: dict, out_fd: int, controls: list[socket.socket]) -
         for sock in controls:
             sock.close()
         os.setsid()
-        _forget_wake()
+        wakeup.forget()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
@@ -167,42 +169,7 @@ def _become_program(request: dict, out_fd: int, controls: list[socket.socket]) -
 
 SWEEP_SECONDS = 0.5
 """How often adopted orphans are looked for (their adoption sends no signal); child exits wake the
-loop at once (SIGCHLD), and requests are waited for, not polled."""
-_WAKE: list[int] = []
-"""The self-pipe SIGCHLD writes to (read end, write end): closed in every forked child."""
-
-
-def _wake_on_child_exit() -> int:
-    """A file descriptor that becomes readable when a child exits (a self-pipe for SIGCHLD)."""
-    read, write = os.pipe()
-    os.set_blocking(read, False)
-    os.set_blocking(write, False)
-    _WAKE[:] = [read, write]
-    signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-    signal.signal(signal.SIGCHLD, lambda signum, frame: None)  # a handler, so the byte is written
-    return read
-
-
-def _drain(fd: int) -> None:
-    try:
-        while os.read(fd, 512):
-            pass
-    except BlockingIOError:
-        pass
-
-
-def _forget_wake() -> None:
-    """In a forked child: the zygote's SIGCHLD handling is not the child's (nor its pipe)."""
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    for fd in _WAKE:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
-    _WAKE.clear()
-
-
+loop at once (SIGCHLD, `grader.worker.wakeup`), and requests are waited for, not polled."""
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="grader.worker.zygote")
     parser.add_argument("--fd", type=int, required=True)
@@ -222,13 +189,13 @@ def main(argv: list[str] | None = None) -> None:
     owners: dict[int, socket.socket] = {}
     """Child pid -> the control channel that started it (told when it ends)."""
     channels = [control]
-    wake = _wake_on_child_exit()
+    wake = wakeup.on_child_exit()
     last_sweep = time.monotonic()
     while True:
         ready, _, _ = select.select([*channels, wake], [], [], SWEEP_SECONDS)
         if wake in ready:
             ready.remove(wake)
-            _drain(wake)
+            wakeup.drain(wake)
         _reap(owners, children)
         if time.monotonic() - last_sweep >= SWEEP_SECONDS:
             sandbox.kill_orphans(children)
