@@ -276,6 +276,8 @@ class InKernelWorker(Worker):
         self.sock = None
         thread, self.thread = self.thread, None
         if thread is not None and thread.is_alive():
+            thread.join(timeout=0.2)  # an idle server ends by itself once our end is closed
+        if thread is not None and thread.is_alive():  # busy in the learner's code: interrupt it
             _raise_in(thread, _Interrupted)
             thread.join(timeout=2.0)
             self.stuck = self.stuck or thread.is_alive()
@@ -290,11 +292,12 @@ class InKernelWorker(Worker):
 
 def _serve(server, sock: socket.socket) -> None:
     try:
-        server.serve()
-    except BaseException:  # interrupted while idle, or the socket went away
-        pass
-    finally:
-        sock.close()
+        try:
+            server.serve()
+        finally:
+            sock.close()
+    except BaseException:  # interrupted (while serving or while closing), or the socket went away:
+        pass  # nothing of it may reach the learner's notebook as a thread's traceback
 
 
 def _raise_in(thread: threading.Thread, exc_type: type) -> None:

@@ -3,7 +3,13 @@
 import runpy
 from pathlib import Path
 
+import pytest
+
 from grader.selfcheck import check
+
+# The self-check serves from a thread of the learner's own kernel: an exception escaping that thread
+# would print a traceback into the learner's notebook.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 
 ROOT = Path(__file__).resolve().parent.parent
 
