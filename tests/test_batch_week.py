@@ -260,3 +260,20 @@ def test_a_forced_rerun_interrupted_keeps_every_learners_newest_result(tmp_path)
     proc.communicate(timeout=120)
     after = {r["learner"]: r for r in read_csv(out / "gradebook.csv")}
     assert after == before  # all four rows: the regraded ones new, the others as they were
+
+
+def test_an_exercise_written_in_the_learners_own_helper_file_is_their_own_code(tmp_path):
+    """A learner who keeps `sigmoid_range` in a helper file beside the graded one wrote it: no "not your
+    own code" note (nor a review flag); a function imported from a library still gets the note."""
+    helper = tmp_path / "helpers" / "mathutils.py"
+    helper.parent.mkdir()
+    helper.write_text(HELPER + "\n\ndef sigmoid_range(x, lo, hi):\n    return scaled_sigmoid(x, lo, hi)\n")
+    from grader.grading import grade
+
+    source = tmp_path / "solution.py"
+    source.write_text("from mathutils import sigmoid_range\nfrom torch.nn.functional import binary_cross_entropy_with_logits as binary_cross_entropy\n")
+    result = grade(source, helpers=[helper], only={"sigmoid_range", "binary_cross_entropy"}, timing=False)
+    notes = {e.name: " ".join(e.notes) for e in result.exercises}
+    assert "not your own code" not in notes["sigmoid_range"], notes
+    assert "not your own code" in notes["binary_cross_entropy"], notes
+    assert next(e for e in result.exercises if e.name == "sigmoid_range").points > 0

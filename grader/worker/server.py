@@ -66,6 +66,8 @@ class Server:
         """Run the submission's top level as module `submission` (its `__main__` block stays off)."""
         path = Path(request["path"])
         self.source_files.add(str(path))
+        # the learner's other files, copied beside it (a batch learner's helpers): their own code too
+        self.source_files.update(str(p) for p in path.parent.glob("*.py") if p.is_file())
         module = types.ModuleType(request.get("module", "submission"))
         module.__file__ = str(path)
         sys.modules[module.__name__] = module
