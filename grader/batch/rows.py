@@ -26,8 +26,11 @@ from grader.errors import UsageError
 
 
 class ClassBook:
-    """Keeps gradebook.csv current after every result; the JSON and the summary page as often as
-    their cost allows (always at the start and the end), so a big class is not rewritten n² times.
+    """Keeps gradebook.csv current as results come, and the JSON and the summary page, each as often
+    as its cost allows (always at the start and the end), so a big class is not rewritten n² times:
+    a write may take at most a twentieth of the time (a small class's CSV is rewritten after nearly
+    every result; 2,000 learners' every few seconds, not 2,000 times at half a second each). After a
+    kill, the CSV lags by at most that interval; the records are stored, and the next run writes it.
 
     Rows are the learners' *effective* records: what discovery knows (ids, lateness, notes), the
     review, and the overrides, applied to the stored record each time (never saved into it)."""
@@ -42,6 +45,7 @@ class ClassBook:
         self.subs = {s.safe: s for s in found.submissions}
         self.problems: list[str] = []
         self._last, self._cost = 0.0, 0.0
+        self._last_csv, self._csv_cost = 0.0, 0.0
         self._similar: dict[str, list[tuple[str, float]]] | None = None
 
     def similar(self) -> dict[str, list[tuple[str, float]]]:
@@ -86,6 +90,8 @@ class ClassBook:
     def write(self, *, full: bool = False) -> dict[str, Path]:
         now = time.monotonic()
         full = full or now - self._last >= max(self.MIN_INTERVAL, 20 * self._cost)
+        if not full and now - self._last_csv < 20 * self._csv_cost:
+            return {}  # written a moment ago: the next result (or the end) writes it
         problems: list[str] = []
         rows = self.rows(problems)
         if full:
@@ -99,6 +105,7 @@ class ClassBook:
                     write_learner_files(self.store, record)
         paths = write_gradebook(rows, store=self.store, chapter=self.ch, options=self.settings,
                                 grader_version=grader.__version__, with_json=full)
+        self._last_csv, self._csv_cost = time.monotonic(), time.monotonic() - now
         if full:
             paths["index"] = write_index(rows, store=self.store, chapter=self.ch.name,
                                          grader_version=grader.__version__, options=self.settings,
