@@ -131,9 +131,9 @@ def test_calls_run_on_one_intra_op_thread_and_put_the_count_back(worker):
     region (log_sigmoid opens one for a dozen numbers) waits a time slice: calls use one thread."""
     assert worker.call("threads").value == 1
     saved = torch.get_num_threads()
-    from grader.worker.server import _one_intra_op_thread
+    from grader.worker.threads import intra_op_threads
 
-    with _one_intra_op_thread():
+    with intra_op_threads(1):
         assert torch.get_num_threads() == 1
     assert torch.get_num_threads() == saved
 

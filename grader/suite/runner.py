@@ -11,6 +11,7 @@ import pytest
 
 from grader.errors import GraderError
 from grader.suite.plugin import GradingPlugin
+from grader.worker.threads import intra_op_threads
 
 _ENV_CLEARED = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
@@ -68,20 +69,6 @@ def collect_suite(suite: Path) -> None:
         pytest.main([*_suite_args(suite), "--collect-only"], plugins=[_Markers()])
 
 
-@contextlib.contextmanager
-def _one_intra_op_thread():
-    """The suite's own computations (references, checks) on one torch thread: its inputs are small,
-    and a parallel region on a busy machine costs a scheduler time slice (`grader.worker.server`)."""
-    import torch
-
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(saved)
-
-
 def run_suite(suite: Path, plugin: GradingPlugin) -> None:
     """Run every test file of `suite` with `plugin` collecting results (see `_suite_args`).
 
@@ -89,7 +76,7 @@ def run_suite(suite: Path, plugin: GradingPlugin) -> None:
     """
     args = _suite_args(suite)
     sink = io.StringIO()
-    with _clean_pytest_env(), _one_intra_op_thread(), contextlib.redirect_stdout(sink), \
+    with _clean_pytest_env(), intra_op_threads(1), contextlib.redirect_stdout(sink), \
             contextlib.redirect_stderr(sink):
         code = pytest.main(args, plugins=[plugin])
     if not plugin.results and code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from grader.results import Fault
+from grader.worker.threads import intra_op_threads
 
 VECTORISE = ("Your function is correct but far slower than the reference: vectorise: use whole-tensor "
              "operations instead of a Python loop over rows or elements (e.g. `torch.where`, "
@@ -196,19 +197,9 @@ def max_elements(device: str, plan: DevicePlan) -> int:
     return min(plan.max_elements, free // (4 * GPU_TENSORS))
 
 
-class one_thread:
+def one_thread() -> intra_op_threads:
     """Intra-op threads of this process set to THREADS while timing (put back afterwards)."""
-
-    def __enter__(self):
-        import torch
-
-        self.saved = torch.get_num_threads()
-        torch.set_num_threads(THREADS)
-
-    def __exit__(self, *exc):
-        import torch
-
-        torch.set_num_threads(self.saved)
+    return intra_op_threads(THREADS)
 
 
 # -- the test's side ---------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ beyond being plain data: replies are decoded safely and compared there.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib
 import inspect
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.worker import book_env, codec, wire
+from grader.worker.threads import intra_op_threads
 
 
 class Server:
@@ -114,7 +114,7 @@ class Server:
         for i in grad_args:
             args[i] = args[i].detach().clone().requires_grad_(True)
         _seed()
-        with _one_intra_op_thread():
+        with intra_op_threads(1):  # small inputs: a second thread only costs (grader.worker.threads)
             result = fn(*args, **kwargs)
             reply: dict[str, Any] = {"value": codec.encode(result)}
             if request.get("return_args"):
@@ -198,25 +198,6 @@ def _decode_globals(data) -> dict:
     if not data:
         return {}
     return {str(k): v for k, v in codec.decode(data).items()}
-
-
-@contextlib.contextmanager
-def _one_intra_op_thread():
-    """A call of the learner's function on one intra-op thread (put back afterwards).
-
-    The suites call with small inputs, where a second thread only costs: some CPU kernels (log_sigmoid,
-    so every binary cross-entropy) open a parallel region for a dozen numbers, and on a machine whose
-    other core is busy (a batch grading two at once) each such region waits a scheduler time slice,
-    several milliseconds per call. Loading and training keep every thread; timing sets its own."""
-    import torch
-
-    saved = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if torch.get_num_threads() != saved:
-            torch.set_num_threads(saved)
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from grader.worker.threads import intra_op_threads
+
 _STAGED: dict[str, Any] = {}
 """The current timed test's base inputs (one test at a time)."""
 
@@ -39,7 +41,7 @@ def _stage(request: dict) -> dict:
     _STAGED.clear()
     steady_allocator()
     device = str(request.get("device", "cpu"))
-    with _threads(int(request.get("threads", 1))):
+    with intra_op_threads(int(request.get("threads", 1))):
         _STAGED.update(specs=request["specs"], device=device,
                        base=build(request["specs"], int(request["seed"]), device))
         if device.startswith("cuda"):
@@ -59,7 +61,7 @@ def _run(server, request: dict) -> dict:
         raise RuntimeError("no inputs were staged for this timed test")
     fn = server._function(request["name"]) if request.get("name") else None
     kwargs = {str(k): v for k, v in (request.get("kwargs") or {}).items()}
-    with _threads(int(request.get("threads", 1))) as threads:
+    with intra_op_threads(int(request.get("threads", 1))) as threads:
         args = variant(_STAGED["base"], _STAGED["specs"], int(request["seed"]))
         if fn is None:  # the empty request: same preparation, same kind of reply, no learner code
             first = next(a for a in args if isinstance(a, torch.Tensor))
@@ -68,27 +70,6 @@ def _run(server, request: dict) -> dict:
         if isinstance(result, (int, float)) and not isinstance(result, bool):
             result = torch.tensor(float(result), dtype=torch.float64)  # a metric's Python number
         return {"checksum": checksum(result), "threads": threads}
-
-
-class _threads:
-    """Run with `n` intra-op CPU threads (as the trusted side does), then put back what was there."""
-
-    def __init__(self, n: int):
-        self.n = max(1, n)
-
-    def __enter__(self) -> int:
-        import torch
-
-        self.saved = torch.get_num_threads()
-        if self.saved != self.n:
-            torch.set_num_threads(self.n)
-        return torch.get_num_threads()
-
-    def __exit__(self, *exc) -> None:
-        import torch
-
-        if torch.get_num_threads() != self.saved:
-            torch.set_num_threads(self.saved)
 
 
 # -- shared by both sides ---------------------------------------------------------------------
